@@ -1,0 +1,339 @@
+"""The coordinator's cost model (MODEL.md): C, A, C', P -> D(S), G(S), allocation.
+
+``C`` is m x n (subtask i, agent j), ``inf`` where agent j cannot execute
+subtask i (the paper's F). ``P`` is n x n: above the diagonal negotiation costs,
+below it movement costs, so a pair {j, l} of participants costs
+``P[j, l] + P[l, j]``. For a set S of participants (k = |S|)::
+
+    D(S) = sum_i min_{j in S} C[i, j] + sum_{j<l in S} (P[j, l] + P[l, j])
+    G(S) = D(S) * k ** -kappa
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from mas.errors import InputError
+
+
+def _finite_or_inf(x: float) -> float | str:
+    return float(x) if np.isfinite(x) else "inf"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """D, G and the allocation rule's result for one participant set S."""
+
+    participants: list[int]
+    D: float
+    G: float
+    execution: float
+    transmission: float
+    allocation: list[int | None]  # subtask -> agent, None where uncovered
+    load: dict[int, int]  # agent of S -> number of subtasks it executes
+    uncovered: list[int]
+
+    @property
+    def k(self) -> int:
+        return len(self.participants)
+
+    @property
+    def working(self) -> int:
+        """How many agents of S execute at least one subtask."""
+        return sum(1 for v in self.load.values() if v > 0)
+
+    @property
+    def feasible(self) -> bool:
+        return not self.uncovered
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.update(k=self.k, working=self.working, feasible=self.feasible)
+        for key in ("D", "G", "execution"):
+            d[key] = _finite_or_inf(d[key])
+        return d
+
+
+@dataclass(frozen=True)
+class Score:
+    """How any allocation (subtask -> agent), however reached, is scored.
+
+    D and G count only allocated subtasks; ``unallocated`` lists the others.
+    """
+
+    D: float
+    G: float
+    execution: float
+    transmission: float
+    working: list[int]
+    unallocated: list[int]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unallocated
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"complete": self.complete}
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    k: int
+    participants: list[int] | None  # None where no set of size k covers every subtask
+    D: float
+    G: float
+    working: int
+
+    def to_dict(self) -> dict:
+        return {"k": self.k, "participants": self.participants, "D": _finite_or_inf(self.D),
+                "G": _finite_or_inf(self.G), "working": self.working}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The best set found for every k, and the k with the smallest G."""
+
+    rows: list[SweepRow]
+    strategy: str
+    best_k: int | None = field(default=None)
+
+    def row(self, k: int) -> SweepRow:
+        for r in self.rows:
+            if r.k == k:
+                return r
+        raise InputError("k", k, "not in this sweep")
+
+    def to_dict(self) -> dict:
+        return {"rows": [r.to_dict() for r in self.rows], "best_k": self.best_k, "strategy": self.strategy}
+
+
+class CostModel:
+    """D(S), G(S) and the allocation of any participant set; the best S of each size.
+
+    Parameters
+    ----------
+    C : array (m, n), execution costs, ``inf`` (or None in lists) = cannot execute.
+    P : array (n, n), transmission costs in the paper's layout.
+    kappa : exponent of the influence factor k ** -kappa, > 0 (the paper uses 2).
+    agent_names : optional names of the n agents, for printing.
+
+    Raises
+    ------
+    InputError naming the field for shapes that disagree, NaN, negative costs,
+    a subtask no agent can execute, or kappa <= 0.
+
+    Examples
+    --------
+    >>> model = CostModel([[1, 4], [3, 1]], [[0, 2], [1, 0]], kappa=2)
+    >>> model.D([0, 1]), model.G([0, 1])
+    (5.0, 1.25)
+    """
+
+    def __init__(self, C, P, kappa: float = 2.0, *, agent_names: Sequence[str] | None = None) -> None:
+        self.C = _matrix("execution_cost", C)
+        self.P = _matrix("transmission_cost", P)
+        m, n = self.C.shape
+        if m < 1 or n < 1:
+            raise InputError("execution_cost", self.C.shape, "needs at least one subtask and one agent")
+        if self.P.shape != (n, n):
+            raise InputError("transmission_cost", self.P.shape,
+                             f"shape must be ({n}, {n}) to match execution_cost's {n} agents")
+        if not np.isfinite(self.P).all():
+            i, j = map(int, np.argwhere(~np.isfinite(self.P))[0])
+            raise InputError(f"transmission_cost[{i}][{j}]", self.P[i, j], "must be finite")
+        if np.any(np.diag(self.P) != 0):
+            i = int(np.flatnonzero(np.diag(self.P) != 0)[0])
+            raise InputError(f"transmission_cost[{i}][{i}]", self.P[i, i], "the diagonal must be 0")
+        none = np.flatnonzero(~np.isfinite(self.C).any(axis=1))
+        if none.size:
+            raise InputError(f"execution_cost[{int(none[0])}]", "all null/inf",
+                             f"no agent can execute subtask {int(none[0])}")
+        kappa = float(kappa)
+        if not np.isfinite(kappa) or kappa <= 0:
+            raise InputError("kappa", kappa, "must be a finite number > 0 (the paper uses 2)")
+        self.kappa = kappa
+        if agent_names is not None and len(agent_names) != n:
+            raise InputError("agents", list(agent_names), f"needs {n} names, one per agent")
+        self.agent_names = list(agent_names) if agent_names is not None else None
+        self.W = self.P + self.P.T  # what each unordered pair costs
+        for a in (self.C, self.P, self.W):
+            a.setflags(write=False)
+
+    # -- sizes ---------------------------------------------------------------
+    @property
+    def m(self) -> int:
+        return self.C.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.C.shape[1]
+
+    # -- one participant set ------------------------------------------------
+    def participants(self, S: Iterable[int]) -> np.ndarray:
+        """``S`` as a sorted index array; an error for an empty set, repeats or bad agents."""
+        arr = np.asarray(sorted(int(j) for j in S), dtype=np.intp)
+        if arr.size == 0:
+            raise InputError("participants", [], "needs at least one agent")
+        if arr[0] < 0 or arr[-1] >= self.n:
+            raise InputError("participants", arr.tolist(), f"agents are numbered 0..{self.n - 1}")
+        if np.any(np.diff(arr) == 0):
+            raise InputError("participants", arr.tolist(), "an agent is listed twice")
+        return arr
+
+    def execution_cost(self, S: Iterable[int]) -> float:
+        """sum_i min_{j in S} C[i, j]; inf if some subtask is uncovered."""
+        return float(self.C[:, self.participants(S)].min(axis=1).sum())
+
+    def transmission_cost(self, S: Iterable[int]) -> float:
+        """sum over pairs {j, l} of S of P[j, l] + P[l, j]."""
+        s = self.participants(S)
+        return float(self.W[np.ix_(s, s)].sum() / 2.0)
+
+    def D(self, S: Iterable[int]) -> float:
+        """Total cost D(S) (formula (1))."""
+        s = self.participants(S)
+        return self.execution_cost(s) + self.transmission_cost(s)
+
+    def G(self, S: Iterable[int]) -> float:
+        """Objective G(S) = D(S) * |S| ** -kappa (formula (2)); smaller is better."""
+        s = self.participants(S)
+        return self.D(s) * float(s.size) ** -self.kappa
+
+    def allocate(self, S: Iterable[int]) -> np.ndarray:
+        """The allocation rule: subtask i -> its cheapest agent in S (-1 where none can).
+
+        Ties go to the agent with the smaller total transmission cost to the rest
+        of S, then to the lower index.
+        """
+        s = self.participants(S)
+        sub = self.C[:, s]
+        best = sub.min(axis=1)
+        tie_key = self.W[np.ix_(s, s)].sum(axis=1)
+        rank = np.empty(s.size, dtype=np.intp)
+        rank[np.lexsort((s, tie_key))] = np.arange(s.size)
+        candidates = (sub == best[:, None]) & np.isfinite(sub)
+        choice = np.where(candidates, rank[None, :], s.size).argmin(axis=1)
+        return np.where(np.isfinite(best), s[choice], -1)
+
+    def allocation_matrix(self, S: Iterable[int]) -> np.ndarray:
+        """A (m x n): 1 where agent j executes subtask i under the allocation rule."""
+        alloc = self.allocate(S)
+        A = np.zeros(self.C.shape, dtype=np.int8)
+        rows = np.flatnonzero(alloc >= 0)
+        A[rows, alloc[rows]] = 1
+        return A
+
+    def realized_cost(self, S: Iterable[int]) -> np.ndarray:
+        """C' (m x n): C[i, j] where A[i, j] = 1, inf elsewhere."""
+        A = self.allocation_matrix(S).astype(bool)
+        return np.where(A, self.C, np.inf)
+
+    def evaluate(self, S: Iterable[int]) -> Evaluation:
+        """Everything about S: D, G, both parts, allocation, per-agent load, uncovered subtasks."""
+        s = self.participants(S)
+        alloc = self.allocate(s)
+        execution = self.execution_cost(s)
+        transmission = self.transmission_cost(s)
+        D = execution + transmission
+        counts = np.bincount(alloc[alloc >= 0], minlength=self.n)
+        return Evaluation(
+            participants=s.tolist(),
+            D=D,
+            G=D * float(s.size) ** -self.kappa,
+            execution=execution,
+            transmission=transmission,
+            allocation=[int(a) if a >= 0 else None for a in alloc],
+            load={int(j): int(counts[j]) for j in s},
+            uncovered=np.flatnonzero(alloc < 0).tolist(),
+        )
+
+    # -- any allocation -----------------------------------------------------
+    def score(self, allocation: Sequence[int | None]) -> Score:
+        """Score an allocation (subtask -> agent or None) as MODEL.md says.
+
+        D = execution cost of the allocated subtasks + the pair sum over the
+        agents that execute at least one; G = D * (that count) ** -kappa.
+
+        Raises
+        ------
+        InputError if the allocation has the wrong length, names an unknown
+        agent, or gives a subtask to an agent that cannot execute it.
+        """
+        if len(allocation) != self.m:
+            raise InputError("allocation", len(allocation), f"needs one entry per subtask ({self.m})")
+        alloc = np.array([-1 if a is None else int(a) for a in allocation], dtype=np.intp)
+        if np.any((alloc < -1) | (alloc >= self.n)):
+            bad = int(np.flatnonzero((alloc < -1) | (alloc >= self.n))[0])
+            raise InputError(f"allocation[{bad}]", int(alloc[bad]), f"agents are numbered 0..{self.n - 1}")
+        rows = np.flatnonzero(alloc >= 0)
+        costs = self.C[rows, alloc[rows]]
+        if not np.isfinite(costs).all():
+            bad = int(rows[np.flatnonzero(~np.isfinite(costs))[0]])
+            raise InputError(f"allocation[{bad}]", int(alloc[bad]), f"agent {int(alloc[bad])} cannot execute subtask {bad}")
+        working = np.unique(alloc[rows])
+        execution = float(costs.sum())
+        transmission = float(self.W[np.ix_(working, working)].sum() / 2.0)
+        D = execution + transmission
+        G = D * float(working.size) ** -self.kappa if working.size else float("inf")
+        return Score(D, G, execution, transmission, working.tolist(), np.flatnonzero(alloc < 0).tolist())
+
+    # -- choosing participants ----------------------------------------------
+    def _ks(self, ks: Iterable[int] | None) -> list[int]:
+        ks = list(range(1, self.n + 1)) if ks is None else sorted(set(int(k) for k in ks))
+        for k in ks:
+            if not 1 <= k <= self.n:
+                raise InputError("k", k, f"must be between 1 and the number of agents ({self.n})")
+        return ks
+
+    def best(self, k: int, strategy: str | None = None, **options) -> Evaluation | None:
+        """The best set of size k by ``strategy``; None if no set of size k is feasible."""
+        row = self.sweep(strategy, ks=[k], **options).rows[0]
+        return None if row.participants is None else self.evaluate(row.participants)
+
+    def sweep(self, strategy: str | None = None, ks: Iterable[int] | None = None, **options) -> Sweep:
+        """The best set for every k in ``ks`` (default 1..n) by ``strategy``.
+
+        Parameters
+        ----------
+        strategy : a name from :data:`mas.selection.STRATEGIES` (``exhaustive``,
+            ``milp``, ``greedy``, ``local``) or None/"auto" for the default by size.
+        """
+        from mas import selection  # noqa: PLC0415  (strategies import this module's users)
+
+        ks = self._ks(ks)
+        name = selection.resolve(strategy, self)
+        sets = selection.get(name)(self, ks, **options)
+        rows = []
+        for k in ks:
+            s = sets.get(k)
+            if s is None:
+                rows.append(SweepRow(k, None, float("inf"), float("inf"), 0))
+                continue
+            ev = self.evaluate(s)
+            rows.append(SweepRow(k, ev.participants, ev.D, ev.G, ev.working))
+        finite = [r for r in rows if np.isfinite(r.G)]
+        best_k = min(finite, key=lambda r: (r.G, r.k)).k if finite else None
+        return Sweep(rows, name, best_k)
+
+
+def _matrix(name: str, value) -> np.ndarray:
+    try:
+        rows = [[np.inf if v is None else v for v in row] for row in value]
+        arr = np.array(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        try:
+            arr = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(name, value, "must be a matrix of numbers (null for 'cannot execute')") from None
+    if arr.ndim != 2:
+        raise InputError(name, value, "must be a two-dimensional matrix with rows of equal length")
+    if np.isnan(arr).any():
+        i, j = map(int, np.argwhere(np.isnan(arr))[0])
+        raise InputError(f"{name}[{i}][{j}]", "NaN", "costs must be numbers")
+    if (arr < 0).any():
+        i, j = map(int, np.argwhere(arr < 0)[0])
+        raise InputError(f"{name}[{i}][{j}]", float(arr[i, j]), "costs must be >= 0")
+    return arr

@@ -1,0 +1,29 @@
+"""The one error type for bad input: it names the field and the value at fault."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input. ``field`` names what is wrong, ``value`` shows it.
+
+    Subclasses ``ValueError`` so callers that only know the standard library
+    can still catch it.
+
+    Examples
+    --------
+    >>> raise InputError("kappa", -1, "must be > 0")
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: kappa = -1: must be > 0
+    """
+
+    def __init__(self, field: str, value: object, problem: str) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{field} = {_short(value)}: {problem}")
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,152 @@
+"""Problem instances: the cost matrices, read from JSON or generated on a topology.
+
+File format (the layout of the seed paper's example)::
+
+    {"execution_cost": [[...n costs...] x m],   # null = the agent cannot execute
+     "transmission_cost": [[...n...] x n],       # upper triangle negotiation, lower movement
+     "kappa": 2,                                 # optional
+     "agents": ["a1", ...]}                      # optional names
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+import topologies
+from mas.costs import CostModel
+from mas.errors import InputError
+
+
+@dataclass
+class Instance:
+    """C, P and kappa, plus the topology they came from when there is one."""
+
+    execution_cost: np.ndarray
+    transmission_cost: np.ndarray
+    kappa: float = 2.0
+    agent_names: list[str] | None = None
+    graph: nx.Graph | None = field(default=None, repr=False)
+
+    def cost_model(self) -> CostModel:
+        return CostModel(self.execution_cost, self.transmission_cost, self.kappa, agent_names=self.agent_names)
+
+    @property
+    def n(self) -> int:
+        return self.execution_cost.shape[1]
+
+    @property
+    def m(self) -> int:
+        return self.execution_cost.shape[0]
+
+    def topology(self) -> nx.Graph:
+        """The graph agents negotiate over: the generating topology, or else the
+        complete graph whose edge weights are P's upper triangle (PROTOCOLS.md)."""
+        if self.graph is not None:
+            return self.graph
+        G = nx.complete_graph(self.n)
+        P = self.transmission_cost
+        for u, v in G.edges:
+            j, l = min(u, v), max(u, v)
+            G.edges[u, v]["weight"] = float(P[j, l])
+        angle = 2 * np.pi * np.arange(self.n) / self.n
+        nx.set_node_attributes(G, {j: (float(np.cos(a)), float(np.sin(a))) for j, a in enumerate(angle)}, "pos")
+        return G
+
+    def to_dict(self) -> dict:
+        C = self.execution_cost
+        d = {
+            "execution_cost": [[None if not np.isfinite(v) else float(v) for v in row] for row in C],
+            "transmission_cost": self.transmission_cost.tolist(),
+            "kappa": self.kappa,
+        }
+        if self.agent_names is not None:
+            d["agents"] = list(self.agent_names)
+        return d
+
+
+def instance_from_dict(data: dict, source: str = "instance") -> Instance:
+    """An Instance from the JSON structure; errors name the missing or bad field."""
+    if not isinstance(data, dict):
+        raise InputError(source, type(data).__name__, "must be a JSON object")
+    for key in ("execution_cost", "transmission_cost"):
+        if key not in data:
+            raise InputError(key, None, f"missing from {source}")
+    kappa = data.get("kappa", 2.0)
+    if not isinstance(kappa, (int, float)) or isinstance(kappa, bool):
+        raise InputError("kappa", kappa, "must be a number")
+    model = CostModel(data["execution_cost"], data["transmission_cost"], kappa, agent_names=data.get("agents"))
+    return Instance(np.array(model.C), np.array(model.P), model.kappa, model.agent_names)
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read an instance file (JSON, format in this module's docstring)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("instance", str(path), "no such file")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError("instance", str(path), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return instance_from_dict(data, source=str(path))
+
+
+def generate_instance(
+    topology: str | nx.Graph,
+    agents: int,
+    subtasks: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    infeasible_prob: float = 0.0,
+    cost_low: int = 1,
+    cost_high: int = 10,
+    kappa: float = 2.0,
+    **topology_params,
+) -> Instance:
+    """A random instance on a topology: P from the graph, C integer costs.
+
+    Parameters
+    ----------
+    topology : a kind for :func:`topologies.build`, or a ready graph (then
+        ``agents`` must equal its number of nodes).
+    agents, subtasks : n and m.
+    seed : int or Generator; the same seed gives the same instance.
+    infeasible_prob : probability that an agent cannot execute a subtask; every
+        subtask keeps at least one agent that can.
+    cost_low, cost_high : execution costs are integers uniform in [low, high].
+
+    Examples
+    --------
+    >>> inst = generate_instance("small-world", 8, 5, seed=3)
+    >>> inst.execution_cost.shape, inst.transmission_cost.shape
+    ((5, 8), (8, 8))
+    """
+    if not 0.0 <= infeasible_prob < 1.0:
+        raise InputError("infeasible_prob", infeasible_prob, "must be in [0, 1)")
+    if not isinstance(subtasks, (int, np.integer)) or subtasks < 1:
+        raise InputError("subtasks", subtasks, "must be a whole number >= 1")
+    if not isinstance(agents, (int, np.integer)) or agents < 1:
+        raise InputError("agents", agents, "must be a whole number >= 1")
+    if cost_low < 0 or cost_high < cost_low:
+        raise InputError("cost_low, cost_high", (cost_low, cost_high), "need 0 <= low <= high")
+    rng = topologies.as_generator(seed)
+    if isinstance(topology, nx.Graph):
+        G = topologies.validate(topology)
+        if G.number_of_nodes() != agents:
+            raise InputError("agents", agents, f"the topology has {G.number_of_nodes()} nodes")
+    else:
+        G = topologies.build(topology, agents, seed=rng, **topology_params)
+    nodes = list(G.nodes)
+    P = topologies.transmission_matrix(G, nodes)
+    C = rng.integers(cost_low, cost_high + 1, size=(subtasks, agents)).astype(float)
+    if infeasible_prob > 0:
+        blocked = rng.random(C.shape) < infeasible_prob
+        keep = rng.integers(agents, size=subtasks)
+        blocked[np.arange(subtasks), keep] = False
+        C[blocked] = np.inf
+    names = None if nodes == list(range(agents)) else [str(v) for v in nodes]
+    return Instance(C, P, float(kappa), names, G)

@@ -1,0 +1,51 @@
+"""Strategies that pick the best participant set of each size k.
+
+A strategy is a function ``(model, ks, **options) -> {k: participants}``
+(participants as a list of agent indices; a k may be missing when no set of
+that size is feasible). Strategies register by name, so the CLI and user code
+find them the same way; a new strategy is one new module imported below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mas.errors import InputError
+
+STRATEGIES: dict[str, Callable] = {}
+
+#: sizes up to which ``auto`` picks each strategy (the next one takes over above)
+AUTO_EXHAUSTIVE_MAX_N = 20
+AUTO_LOCAL_MAX_N = 200
+
+
+def register(name: str):
+    """Decorator: make a strategy findable as ``name``."""
+
+    def deco(func: Callable) -> Callable:
+        STRATEGIES[name] = func
+        return func
+
+    return deco
+
+
+def get(name: str) -> Callable:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise InputError("strategy", name, f"unknown; choose one of {', '.join(sorted(STRATEGIES))} or auto") from None
+
+
+def resolve(name: str | None, model) -> str:
+    """The concrete strategy for ``name``; None or "auto" choose by the number of agents."""
+    if name in (None, "auto"):
+        if model.n <= AUTO_EXHAUSTIVE_MAX_N:
+            return "exhaustive"
+        return "local" if model.n <= AUTO_LOCAL_MAX_N else "greedy"
+    get(name)
+    return name
+
+
+from mas.selection import exhaustive, greedy, local_search, milp  # noqa: E402,F401  (registration)
+
+__all__ = ["STRATEGIES", "get", "register", "resolve"]

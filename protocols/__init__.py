@@ -1,0 +1,1 @@
+"""Decentralized allocation protocols; each registers itself by name."""

@@ -1,0 +1,1 @@
+"""Ready instances, experiments, the ``mas`` command line and the browser app."""

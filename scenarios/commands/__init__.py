@@ -1,0 +1,1 @@
+"""One module per group of ``mas`` subcommands; each defines ``register(subparsers)``."""

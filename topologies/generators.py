@@ -1,0 +1,149 @@
+"""Generated topologies: every node gets ``pos``, every edge a negotiation-cost ``weight``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import networkx as nx
+import numpy as np
+
+from topologies.errors import TopologyError
+from topologies.validate import validate
+
+KINDS = ("complete", "random", "small-world", "scale-free", "grid")
+WEIGHTS = ("uniform", "integer", "constant", "distance")
+
+
+def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from an int, a Generator (returned as is) or None."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def _nx_seed(rng: np.random.Generator) -> int:
+    # networkx generators draw from their own RNG; seed it from ours so the
+    # global ``random`` state is never touched.
+    return int(rng.integers(2**32))
+
+
+def _complete(n, rng, **_):
+    return nx.complete_graph(n)
+
+
+def _random(n, rng, p=None, tries=100, **_):
+    p = min(1.0, 2.0 * math.log(max(n, 2)) / max(n, 1)) if p is None else float(p)
+    if not 0 < p <= 1:
+        raise TopologyError(f"p = {p!r}: edge probability must be in (0, 1]")
+    for _ in range(tries):
+        G = nx.gnp_random_graph(n, p, seed=_nx_seed(rng))
+        if nx.is_connected(G):
+            return G
+    raise TopologyError(f"p = {p}: no connected Erdos-Renyi graph on {n} nodes in {tries} draws; raise p")
+
+
+def _small_world(n, rng, k=4, p=0.1, **_):
+    k = min(int(k), n - 1)
+    if k < 2:
+        return nx.path_graph(n)
+    return nx.connected_watts_strogatz_graph(n, k, float(p), tries=100, seed=_nx_seed(rng))
+
+
+def _scale_free(n, rng, m=2, **_):
+    m = int(m)
+    if n <= m:
+        return nx.complete_graph(n)
+    return nx.barabasi_albert_graph(n, m, seed=_nx_seed(rng))
+
+
+def _grid(n, rng, **_):
+    cols = math.ceil(math.sqrt(n))
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    for v in range(n):
+        r, c = divmod(v, cols)
+        if c + 1 < cols and v + 1 < n:
+            G.add_edge(v, v + 1)
+        if v + cols < n:
+            G.add_edge(v, v + cols)
+    return G
+
+
+_BUILDERS: dict[str, Callable] = {
+    "complete": _complete,
+    "random": _random,
+    "small-world": _small_world,
+    "scale-free": _scale_free,
+    "grid": _grid,
+}
+
+
+def build(
+    kind: str,
+    n: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    weights: str = "uniform",
+    low: float = 1.0,
+    high: float = 10.0,
+    plane: float = 10.0,
+    **params,
+) -> nx.Graph:
+    """A connected topology of ``n`` agents numbered 0..n-1.
+
+    Parameters
+    ----------
+    kind : "complete", "random" (Erdos-Renyi, ``p``), "small-world"
+        (Watts-Strogatz, ``k``, ``p``), "scale-free" (Barabasi-Albert, ``m``) or
+        "grid" (row-major, ceil(sqrt(n)) columns).
+    n : number of agents, >= 1.
+    seed : int or numpy Generator; the same seed gives the same graph.
+    weights : negotiation-cost distribution of the edges: "uniform" in
+        [low, high), "integer" in {low..high}, "constant" (= low), or
+        "distance" (Euclidean distance of the endpoints).
+    plane : positions are uniform in [0, plane)^2 (grid: unit spacing).
+
+    Returns
+    -------
+    networkx.Graph with node attribute ``pos`` and edge attribute ``weight``.
+
+    Raises
+    ------
+    TopologyError for an unknown kind or weight distribution, or bad sizes.
+
+    Examples
+    --------
+    >>> G = build("small-world", 10, seed=1)
+    >>> G.number_of_nodes(), all("pos" in d for _, d in G.nodes(data=True))
+    (10, True)
+    """
+    if kind not in _BUILDERS:
+        raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
+    if weights not in WEIGHTS:
+        raise TopologyError(f"weights = {weights!r}: unknown distribution; choose one of {', '.join(WEIGHTS)}")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise TopologyError(f"n = {n!r}: the number of agents must be a whole number >= 1")
+    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
+        raise TopologyError(f"low, high = {low!r}, {high!r}: need 0 <= low <= high")
+    rng = as_generator(seed)
+    G = _BUILDERS[kind](int(n), rng, **params)
+    if kind == "grid":
+        cols = math.ceil(math.sqrt(n))
+        pos = {v: (float(v % cols), float(v // cols)) for v in G.nodes}
+    else:
+        xy = rng.uniform(0.0, plane, size=(n, 2))
+        pos = {v: (float(xy[v, 0]), float(xy[v, 1])) for v in G.nodes}
+    nx.set_node_attributes(G, pos, "pos")
+    edges = list(G.edges)
+    if weights == "uniform":
+        w = rng.uniform(low, high, size=len(edges))
+    elif weights == "integer":
+        w = rng.integers(int(low), int(high) + 1, size=len(edges)).astype(float)
+    elif weights == "constant":
+        w = np.full(len(edges), float(low))
+    else:
+        w = np.array([math.dist(pos[u], pos[v]) for u, v in edges])
+    nx.set_edge_attributes(G, dict(zip(edges, map(float, w))), "weight")
+    G.graph["kind"] = kind
+    return validate(G)
