@@ -1,0 +1,35 @@
+"""Helpers shared by tests: random instances and running the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def paper_json() -> dict:
+    return json.loads((DATA / "paper_example.json").read_text())
+
+
+def random_costs(rng: np.random.Generator, m: int, n: int, infeasible: float = 0.0, integer: bool = True):
+    """C (m x n, some inf but every row coverable) and P (n x n, zero diagonal)."""
+    C = rng.integers(1, 10, (m, n)).astype(float) if integer else rng.uniform(0, 10, (m, n))
+    if infeasible:
+        blocked = rng.random((m, n)) < infeasible
+        blocked[np.arange(m), rng.integers(n, size=m)] = False
+        C[blocked] = np.inf
+    P = rng.integers(0, 6, (n, n)).astype(float) if integer else rng.uniform(0, 5, (n, n))
+    np.fill_diagonal(P, 0.0)
+    return C, P
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``mas ARGS`` in a fresh interpreter, as a user would run it."""
+    return subprocess.run([sys.executable, "-m", "scenarios.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
