@@ -85,7 +85,7 @@ class SweepRow:
     participants: list[int] | None  # None where no set of size k covers every subtask
     D: float
     G: float
-    working: int
+    working: int | None  # None where counting was skipped (see CostModel.sweep)
 
     def to_dict(self) -> dict:
         return {"k": self.k, "participants": self.participants, "D": _finite_or_inf(self.D),
@@ -293,6 +293,24 @@ class CostModel:
         row = self.sweep(strategy, ks=[k], **options).rows[0]
         return None if row.participants is None else self.evaluate(row.participants)
 
+    def prefix_costs(self, order: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """D and G of the nested sets ``order[:1], order[:2], ...`` all at once.
+
+        Examples
+        --------
+        >>> model = CostModel([[1, 4], [3, 1]], [[0, 2], [1, 0]])
+        >>> model.prefix_costs([0, 1])[0].tolist()
+        [4.0, 5.0]
+        """
+        o = np.asarray(order, dtype=np.intp)
+        execution = np.minimum.accumulate(self.C[:, o], axis=1).sum(axis=0)
+        pair = np.cumsum(np.tril(self.W[np.ix_(o, o)], -1).sum(axis=1))
+        D = execution + pair
+        return D, D * np.arange(1, o.size + 1, dtype=float) ** -self.kappa
+
+    #: above this many matrix entries (m * sum of k) a sweep counts working agents only for the best k
+    WORKING_BUDGET = 3 * 10**8
+
     def sweep(self, strategy: str | None = None, ks: Iterable[int] | None = None, **options) -> Sweep:
         """The best set for every k in ``ks`` (default 1..n) by ``strategy``.
 
@@ -300,22 +318,36 @@ class CostModel:
         ----------
         strategy : a name from :data:`mas.selection.STRATEGIES` (``exhaustive``,
             ``milp``, ``greedy``, ``local``) or None/"auto" for the default by size.
+        ks : the sizes to report.
+
+        Returns
+        -------
+        Sweep with one row per k and the k of smallest G. Counting the working
+        agents costs O(m k) per row; past :attr:`WORKING_BUDGET` entries it is
+        done for the best k only and the other rows say None.
         """
         from mas import selection  # noqa: PLC0415  (strategies import this module's users)
 
         ks = self._ks(ks)
         name = selection.resolve(strategy, self)
         sets = selection.get(name)(self, ks, **options)
+        order = getattr(sets, "order", None)
+        if order is not None:
+            D_all, G_all = self.prefix_costs(order[: max(ks)])
+            values = {k: (float(D_all[k - 1]), float(G_all[k - 1])) for k in ks}
+        else:
+            values = {k: (self.D(sets[k]), self.G(sets[k])) for k in ks if k in sets}
+        finite = [k for k in ks if k in values and np.isfinite(values[k][1])]
+        best_k = min(finite, key=lambda k: (values[k][1], k)) if finite else None
+        count_all = self.m * sum(ks) <= self.WORKING_BUDGET
         rows = []
         for k in ks:
-            s = sets.get(k)
-            if s is None:
+            if k not in values:
                 rows.append(SweepRow(k, None, float("inf"), float("inf"), 0))
                 continue
-            ev = self.evaluate(s)
-            rows.append(SweepRow(k, ev.participants, ev.D, ev.G, ev.working))
-        finite = [r for r in rows if np.isfinite(r.G)]
-        best_k = min(finite, key=lambda r: (r.G, r.k)).k if finite else None
+            S = sorted(sets[k])
+            working = self.evaluate(S).working if count_all or k == best_k else None
+            rows.append(SweepRow(k, S, *values[k], working))
         return Sweep(rows, name, best_k)
 
 

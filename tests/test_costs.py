@@ -164,3 +164,31 @@ def test_larger_exhaustive_agrees_with_milp():
     ex, mi = model.sweep("exhaustive"), model.sweep("milp")
     assert [r.D for r in ex.rows] == pytest.approx([r.D for r in mi.rows])
     assert ex.best_k == mi.best_k
+
+
+def _naive_greedy(model):
+    """Greedy by definition: every step, evaluate D(S + j) for every outsider j."""
+    order = [int(np.argmin([model.D([j]) if np.isfinite(model.D([j])) else np.inf for j in range(model.n)]))]
+    while len(order) < model.n:
+        rest = [j for j in range(model.n) if j not in order]
+        order.append(min(rest, key=lambda j: (model.D(order + [j]), j)))
+    return order
+
+
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 9), n=st.integers(1, 9))
+def test_incremental_greedy_equals_greedy_by_definition(seed, m, n):
+    from mas.selection.greedy import greedy_order
+
+    C, P = random_costs(np.random.default_rng(seed), m, n)  # integer costs: exact ties
+    model = CostModel(C, P)
+    assert greedy_order(model) == _naive_greedy(model)
+
+
+def test_prefix_costs_equal_per_set_evaluation():
+    C, P = random_costs(np.random.default_rng(3), 10, 9, 0.3, integer=False)
+    model = CostModel(C, P)
+    order = list(np.random.default_rng(4).permutation(9))
+    D, G = model.prefix_costs(order)
+    for k in range(1, 10):
+        assert D[k - 1] == pytest.approx(model.D(order[:k]))
+        assert G[k - 1] == pytest.approx(model.G(order[:k]))

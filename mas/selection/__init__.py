@@ -19,6 +19,14 @@ AUTO_EXHAUSTIVE_MAX_N = 20
 AUTO_LOCAL_MAX_N = 200
 
 
+class NestedSets(dict):
+    """{k: the first k agents of ``order``}: lets a sweep evaluate every k in one pass."""
+
+    def __init__(self, order, ks) -> None:
+        super().__init__({k: sorted(order[:k]) for k in ks})
+        self.order = list(order)
+
+
 def register(name: str):
     """Decorator: make a strategy findable as ``name``."""
 
@@ -48,4 +56,4 @@ def resolve(name: str | None, model) -> str:
 
 from mas.selection import exhaustive, greedy, local_search, milp  # noqa: E402,F401  (registration)
 
-__all__ = ["STRATEGIES", "get", "register", "resolve"]
+__all__ = ["STRATEGIES", "NestedSets", "get", "register", "resolve"]
