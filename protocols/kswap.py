@@ -6,8 +6,8 @@ Moves, best first, until none lowers the total cost D of the allocation:
   working set, and the giver may leave it: the pair costs change accordingly);
 * K >= 2 -- swap: two agents exchange one subtask each;
 * K >= 2 -- vacate: an agent holding at most K subtasks hands all of them to
-  the other working agents (each to its cheapest one) and leaves, saving its
-  pair costs.
+  the other working agents (each to its cheapest one), or to one agent that
+  does not work yet, and leaves, saving its pair costs.
 
 Unallocated subtasks stay unallocated; only ``allowed`` agents (e.g. the live
 ones) receive subtasks. The cost never increases: a move is applied only when
@@ -100,16 +100,22 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
             if sw[p, q] < best[0]:
                 best = (float(sw[p, q]), "swaps", (int(rows[p]), int(rows[q])))
             for g in np.flatnonzero(working & (load <= K) & (load >= 2)).tolist():
+                mine = rows[held == g]
                 others = np.flatnonzero(working & ok_agent)
                 others = others[others != g]
-                if others.size == 0:
-                    continue
-                mine = rows[held == g]
-                sub = C[np.ix_(mine, others)]
-                to = others[sub.argmin(axis=1)]
-                delta = float(sub.min(axis=1).sum() - C[mine, g].sum() - pst[g])
-                if delta < best[0]:
-                    best = (delta, "vacates", (g, mine, to))
+                if others.size:
+                    sub = C[np.ix_(mine, others)]
+                    delta = float(sub.min(axis=1).sum() - C[mine, g].sum() - pst[g])
+                    if delta < best[0]:
+                        best = (delta, "vacates", (g, mine, others[sub.argmin(axis=1)]))
+                # or one outsider takes all of them over
+                out = np.flatnonzero(~working & ok_agent)
+                if out.size:
+                    total = C[np.ix_(mine, out)].sum(axis=0) + pst[out] - Wm[out, g] - C[mine, g].sum() - pst[g]
+                    total[~np.isfinite(total)] = np.inf
+                    b = int(np.argmin(total))
+                    if total[b] < best[0]:
+                        best = (float(total[b]), "vacates", (g, mine, np.full(mine.size, out[b])))
         if not best[0] < -eps:
             break
         kind, move = best[1], best[2]
