@@ -59,7 +59,7 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
     >>> model = CostModel([[1, 2], [2, 1]], [[0, 5], [5, 0]])
     >>> r = kswap(model, [0, 1], K=1)
     >>> r.allocation, r.D_before, r.D_after
-    ([0, 0], 12.0, 4.0)
+    ([1, 1], 12.0, 3.0)
     """
     if int(K) < 1:
         raise InputError("K", K, "must be >= 1")

@@ -23,9 +23,10 @@ def gap(D: float, best: Optimum, complete: bool = True) -> float | None:
 
 
 def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | None = None,
-                       best: Optimum | None = None, **model_options) -> dict:
+                       best: Optimum | None = None, protocol_options: dict | None = None, **model_options) -> dict:
     """One protocol run as the JSON of `mas negotiate`."""
-    result, _ = negotiate(instance, protocol, seed=seed, kswap=kswap, **model_options)
+    result, _ = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
+                          **model_options)
     best = best or optimum(instance.cost_model())
     d = result.to_dict()
     d["optimal_D"] = best.D

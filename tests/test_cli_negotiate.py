@@ -79,3 +79,13 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_hops_initiator_and_capacity_options(capsys):
+    d = run_json(capsys, "negotiate", "--protocol", "cnp", "--topology", "grid", "--agents", "9", "--subtasks", "6",
+                 "--hops", "1", "--initiator", "4", "--capacity", "2", "--json")
+    allocated = [a for a in d["allocation"] if a is not None]
+    assert set(allocated) <= {1, 3, 4, 5, 7}  # agent 4 and its grid neighbours
+    assert max(allocated.count(a) for a in set(allocated)) <= 2
+    assert main(["negotiate", "--protocol", "cbba", "--instance", PAPER, "--hops", "1"]) == 2
+    assert "--hops" in capsys.readouterr().err

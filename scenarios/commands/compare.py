@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scenarios.commands.negotiate import add_fault_arguments, model_options
 from scenarios.commands.sweep import add_instance_arguments, instance_from_args
 from scenarios.output import format_table, print_json
@@ -24,7 +26,7 @@ def run(args) -> int:
     inst = instance_from_args(args)
     report = compare(inst, seed=args.seed, kswap=args.kswap, **model_options(args))
     if args.plot:
-        plot_compare(args.plot, report, f"{args.topology or args.instance}: {inst.n} agents, {inst.m} subtasks, "
+        plot_compare(args.plot, report, f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, "
                                         f"seed {args.seed}")
     if args.json:
         print_json(report)

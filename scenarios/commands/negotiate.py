@@ -15,13 +15,15 @@ def add_fault_arguments(p) -> None:
     p.add_argument("--fail-prob", type=float, default=0.0, metavar="P",
                    help="probability that a contractor fails accepted work (default 0)")
     p.add_argument("--max-ticks", type=int, default=10_000, metavar="T", help="stop after T ticks (default 10000)")
+    p.add_argument("--initiator", type=int, default=0, metavar="J", help="the agent where the problem arises (default 0)")
+    p.add_argument("--capacity", type=int, metavar="Q", help="at most Q subtasks per agent (default unlimited)")
 
 
 def model_options(args) -> dict:
     if args.kswap is not None and args.kswap < 1:
         raise ValueError(f"--kswap {args.kswap}: K must be >= 1")
     return {"loss": args.loss, "crash_prob": args.crash_prob, "fail_prob": args.fail_prob,
-            "max_ticks": args.max_ticks}
+            "max_ticks": args.max_ticks, "initiator": args.initiator, "capacity": args.capacity}
 
 
 def register(sub) -> None:
@@ -31,6 +33,8 @@ def register(sub) -> None:
     p.add_argument("--protocol", required=True, choices=names(), help="the negotiation protocol")
     add_instance_arguments(p)
     add_fault_arguments(p)
+    p.add_argument("--hops", type=int, metavar="H",
+                   help="cnp, first-price, vickrey: announce only to agents within H hops (default: everyone)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     p.set_defaults(run=run)
 
@@ -39,7 +43,13 @@ def run(args) -> int:
     from scenarios.negotiation import negotiation_report
 
     inst = instance_from_args(args)
-    report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap, **model_options(args))
+    options = {}
+    if args.hops is not None:
+        if args.protocol not in ("cnp", "first-price", "vickrey"):
+            raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
+        options["hops"] = args.hops
+    report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
+                                protocol_options=options, **model_options(args))
     report["topology"] = args.topology or args.instance
     if args.json:
         print_json(report)
