@@ -72,7 +72,9 @@ class CBBA(Mechanism):
         self.limit = self.bundle_limit or state.capacity or m
         self.converged = False
         self.rounds = 0
-        self.cost = state.C.T  # agent x subtask: the agent's private costs (read only by the agent)
+        # each agent's base bid per subtask, asked once through the agent interface (inf = cannot)
+        everything = np.arange(m)
+        self.cost = np.stack([a.propose(everything) for a in state.agent_list])
 
     # -- one agent's computations ---------------------------------------------------
     def _consensus(self, i: int, k: int, yk, zk, sk, tick: int) -> None:
