@@ -51,10 +51,15 @@ class SequentialSingleItem(Mechanism):
         self.empty_rounds = 0
         self.targets = state.agent_list[self.auctioneer].announce(None)
         self.why: dict[int, str] = {}
+        self._working_tick = None
 
     def _marginal(self, state, agent: int, subtasks: np.ndarray) -> tuple[int, float]:
-        working = np.flatnonzero(np.bincount(state.allocation[state.allocation >= 0], minlength=state.n))
-        join = 0.0 if agent in working else float(state.W[agent, working].sum())
+        key = state.allocation.tobytes()  # the working set changes only with the allocation
+        if self._working_tick != key:
+            self._working = np.bincount(state.allocation[state.allocation >= 0], minlength=state.n) > 0
+            self._working_tick = key
+        working = self._working
+        join = 0.0 if working[agent] else float(state.W[agent, working].sum())
         bids = state.agent_list[agent].propose(subtasks, extra=join)
         if bids.size == 0 or not np.isfinite(bids).any():
             return -1, np.inf
