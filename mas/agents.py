@@ -1,0 +1,97 @@
+"""Mesa agents, one per topology node: contractors that bid, initiators that announce.
+
+Protocols talk to agents only through the narrow interface below -- ``announce``
+(whom an initiator calls), ``propose`` (a bid per subtask, ``inf`` = refuse),
+``respond`` (carry out accepted work: success or failure) and ``report`` (what
+the agent holds) -- so the negotiation logic lives in the protocol and the
+private knowledge (the agent's own costs) in the agent.
+
+``state`` is one of :data:`STATES`; a browser view colours agents by it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa.discrete_space import CellAgent
+
+IDLE, ANNOUNCING, BIDDING, WORKING, CRASHED = "idle", "announcing", "bidding", "working", "crashed"
+STATES = (IDLE, ANNOUNCING, BIDDING, WORKING, CRASHED)
+
+
+class NegotiationAgent(CellAgent):
+    """An agent on node ``index`` of the topology.
+
+    Parameters
+    ----------
+    model : the :class:`mas.model.NegotiationModel` it belongs to.
+    index : its node (column of C, row of P).
+    capacity : at most this many subtasks at once (None = unlimited).
+    misreport : added to every bid it makes (0 = truthful); for studying incentives.
+    """
+
+    def __init__(self, model, index: int, *, capacity: int | None = None, misreport: float = 0.0) -> None:
+        super().__init__(model)
+        self.index = int(index)
+        self.capacity = capacity
+        self.misreport = float(misreport)
+        self.state = IDLE
+        self.load = 0
+        self.crashed = False
+        self.crash_tick: int | None = None
+        self.announcing = False
+        self.bid_tick = -1
+
+    # -- the narrow interface -------------------------------------------------
+    def announce(self, hops: int | None = None) -> np.ndarray:
+        """The agents this initiator calls for proposals: all others, or those within ``hops``."""
+        self.announcing = True
+        row = self.model.hops[self.index]
+        mask = np.ones(row.size, dtype=bool) if hops is None else row <= hops
+        mask[self.index] = False
+        return np.flatnonzero(mask)
+
+    def cost(self, subtasks) -> np.ndarray:
+        """The agent's true execution cost of each subtask (``inf`` = cannot)."""
+        return self.model.C[np.asarray(subtasks, dtype=np.intp), self.index]
+
+    def propose(self, subtasks, *, extra: float | np.ndarray = 0.0) -> np.ndarray:
+        """Bids for ``subtasks``: cost + ``extra`` (e.g. movement or joining cost) + misreport.
+
+        ``inf`` means refuse: it cannot execute the subtask, is at capacity, or has crashed.
+        """
+        subtasks = np.asarray(subtasks, dtype=np.intp)
+        if self.crashed or (self.capacity is not None and self.load >= self.capacity):
+            return np.full(subtasks.size, np.inf)
+        self.bid_tick = self.model.tick
+        bids = self.cost(subtasks) + extra + self.misreport
+        return np.where(np.isfinite(self.cost(subtasks)), bids, np.inf)
+
+    def respond(self, subtasks) -> np.ndarray:
+        """Carry out accepted ``subtasks``: True where done, False where it fails (seeded)."""
+        subtasks = np.asarray(subtasks, dtype=np.intp)
+        p = self.model.fail_prob
+        if p <= 0:
+            return np.ones(subtasks.size, dtype=bool)
+        return self.model.run_rng.random(subtasks.size) >= p
+
+    def report(self) -> dict:
+        """What a view shows: node, state, load."""
+        return {"agent": self.index, "state": self.state, "load": self.load}
+
+    # -- bookkeeping by the model ----------------------------------------------
+    def crash(self) -> None:
+        self.crashed = True
+        self.state = CRASHED
+
+    def refresh_state(self, tick: int) -> None:
+        """Set ``state`` from what happened this tick (crashed > announcing > working > bidding > idle)."""
+        if self.crashed:
+            self.state = CRASHED
+        elif self.announcing:
+            self.state = ANNOUNCING
+        elif self.load > 0:
+            self.state = WORKING
+        elif self.bid_tick == tick:
+            self.state = BIDDING
+        else:
+            self.state = IDLE

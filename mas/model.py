@@ -1,0 +1,261 @@
+"""The Mesa model: one agent per topology node, a protocol injected, one step = one tick.
+
+The model owns what every protocol shares -- the channel, the allocation
+ledger (subtask -> agent, -1 = none), the reasons for unallocated subtasks,
+payments, faults -- and hands itself to ``protocol.step(model)`` as the
+state. It never imports a protocol: any object with ``setup(state)``,
+``step(state)`` (returning something with a ``done`` flag) and optionally
+``finish(state)`` will do.
+
+Examples
+--------
+>>> from mas.instance import generate_instance
+>>> class Cheapest:  # a protocol that allocates everything centrally in one tick
+...     name = "cheapest"
+...     def setup(self, state): pass
+...     def step(self, state):
+...         state.allocation[:] = state.C.argmin(axis=1)
+...         return type("R", (), {"done": True})()
+>>> model = NegotiationModel(generate_instance("complete", 4, 3, seed=1), Cheapest(), rng=1)
+>>> model.run().ticks
+1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import networkx as nx
+import numpy as np
+
+import topologies
+from mas.agents import NegotiationAgent
+from mas.compat import agents_of, make_network, model_init_kwargs
+from mas.errors import InputError
+from mas.messages import Channel
+
+
+@dataclass
+class NegotiationResult:
+    """How a protocol run ended, scored by the cost model like any allocation."""
+
+    protocol: str
+    n: int
+    m: int
+    seed: int | None
+    allocation: list[int | None]
+    unallocated: list[dict]
+    participants: list[int]
+    D: float
+    G: float
+    messages: dict
+    communication_cost: float
+    ticks: int
+    payments: list[float | None]
+    crashed: list[int]
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def payment_total(self) -> float:
+        return float(sum(p for p in self.payments if p is not None))
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("protocol", "n", "m", "seed", "allocation", "unallocated",
+                                           "participants", "D", "G", "messages", "communication_cost",
+                                           "ticks", "payments", "crashed")}
+        d["payment_total"] = self.payment_total
+        d.update(self.extra)
+        return d
+
+
+class NegotiationModel(mesa.Model):
+    """Agents on ``mesa.discrete_space.Network`` negotiating by a protocol.
+
+    Parameters
+    ----------
+    instance : a :class:`mas.instance.Instance` (C, P, and the topology when it has one).
+    protocol : the mechanism object (see :mod:`protocols`).
+    rng : seed (int) or numpy Generator; every random draw of the run comes from it.
+    loss : message loss probability.
+    crash_prob : probability that an agent (other than the initiator) crashes,
+        at a tick drawn uniformly in 1..``crash_horizon``.
+    crash_ticks : {agent: tick} explicit crashes (the initiator too, if listed).
+    fail_prob : probability that a contractor fails a subtask it accepted.
+    latency : fixed message latency in ticks (default: hops on the shortest path).
+    initiator : the agent where the problem arises.
+    capacity : at most this many subtasks per agent (None = unlimited).
+    misreport : {agent: amount added to its bids}.
+    max_ticks : the run stops here; unfinished subtasks are reported with a reason.
+
+    Raises
+    ------
+    InputError for probabilities outside [0, 1) or unknown agents.
+    """
+
+    def __init__(self, instance, protocol, *, rng=None, loss: float = 0.0, crash_prob: float = 0.0,
+                 crash_ticks: dict | None = None, crash_horizon: int = 10, fail_prob: float = 0.0,
+                 latency: int | None = None, initiator: int = 0, capacity: int | None = None,
+                 misreport: dict | None = None, max_ticks: int = 10_000) -> None:
+        super().__init__(**model_init_kwargs(rng))
+        self.seed_value = rng if isinstance(rng, int) else None
+        for name, p in (("crash_prob", crash_prob), ("fail_prob", fail_prob)):
+            if not 0.0 <= float(p) < 1.0:
+                raise InputError(name, p, "must be a probability in [0, 1)")
+        if int(max_ticks) < 1:
+            raise InputError("max_ticks", max_ticks, "must be >= 1")
+        if capacity is not None and int(capacity) < 1:
+            raise InputError("capacity", capacity, "must be >= 1")
+        self.instance = instance
+        self.costs = instance.cost_model()
+        self.C, self.P, self.W = self.costs.C, self.costs.P, self.costs.W
+        n, m = self.costs.n, self.costs.m
+        if not 0 <= int(initiator) < n:
+            raise InputError("initiator", initiator, f"agents are numbered 0..{n - 1}")
+        self.initiator = int(initiator)
+        self.fail_prob = float(fail_prob)
+        self.max_ticks = int(max_ticks)
+        self.capacity = capacity
+
+        graph = instance.topology()
+        nodes = list(graph.nodes)
+        self.graph = nx.relabel_nodes(graph, {v: i for i, v in enumerate(nodes)}, copy=True)
+        self.hops = topologies.hop_counts(self.graph, range(n))
+        self.negotiation = topologies.negotiation_costs(self.graph, range(n))
+        self.neighbours = [np.array(sorted(self.graph.neighbors(j)), dtype=np.intp) for j in range(n)]
+        pos = nx.get_node_attributes(self.graph, "pos")
+        self.grid = make_network(self.graph, random=self.random, positions=pos or None)
+
+        # independent streams, so turning on one fault does not shift the draws of another
+        seeds = self.rng.integers(2**63 - 1, size=3)
+        self.channel = Channel(self.hops, self.negotiation, rng=np.random.default_rng(int(seeds[0])),
+                               loss=loss, latency=latency)
+        self.fault_rng = np.random.default_rng(int(seeds[1]))
+        self.run_rng = np.random.default_rng(int(seeds[2]))  # what protocols and agents draw from
+
+        misreport = misreport or {}
+        self.agent_list: list[NegotiationAgent] = []
+        for j in range(n):
+            a = NegotiationAgent(self, j, capacity=capacity, misreport=misreport.get(j, 0.0))
+            a.cell = self.grid[j]
+            self.agent_list.append(a)
+        draws = self.fault_rng.random(n)
+        when = self.fault_rng.integers(1, max(int(crash_horizon), 1) + 1, size=n)
+        for j in range(n):
+            if j != self.initiator and draws[j] < crash_prob:
+                self.agent_list[j].crash_tick = int(when[j])
+        for j, t in (crash_ticks or {}).items():
+            if not 0 <= int(j) < n:
+                raise InputError("crash_ticks", j, f"agents are numbered 0..{n - 1}")
+            self.agent_list[int(j)].crash_tick = int(t)
+
+        self.live = np.ones(n, dtype=bool)
+        self.allocation = np.full(m, -1, dtype=np.intp)
+        self.payments = np.full(m, np.nan)
+        self.reasons: dict[int, str] = {}
+        self.tick = 0
+        self.done = False
+        self.inbox = self.channel.deliver(0)
+        self.crashed_now = np.empty(0, dtype=np.intp)
+        self.released = np.empty(0, dtype=np.intp)
+        self.protocol = protocol
+        protocol.setup(self)
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "sent": lambda mo: mo.channel.sent,
+            "delivered": lambda mo: mo.channel.delivered,
+            "lost": lambda mo: mo.channel.lost,
+            "communication_cost": lambda mo: mo.channel.communication_cost,
+            "allocated": lambda mo: int((mo.allocation >= 0).sum()),
+            "D": lambda mo: mo.current_score().D,
+            "G": lambda mo: mo.current_score().G,
+        })
+        self.datacollector.collect(self)
+
+    # -- what views and protocols read -------------------------------------------
+    @property
+    def n(self) -> int:
+        return self.costs.n
+
+    @property
+    def m(self) -> int:
+        return self.costs.m
+
+    @property
+    def agents_by_index(self) -> list[NegotiationAgent]:
+        return self.agent_list
+
+    def current_score(self):
+        return self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+
+    def messages_this_tick(self) -> np.ndarray:
+        """The messages sent during the last tick (a view draws these)."""
+        return self.channel.sent_this_tick()
+
+    # -- one tick -------------------------------------------------------------------
+    def step(self) -> None:
+        if self.done:
+            return
+        self.tick += 1
+        self.channel.begin_tick()
+        for a in self.agent_list:
+            a.announcing = False
+        crashed = [a.index for a in self.agent_list if not a.crashed and a.crash_tick == self.tick]
+        for j in crashed:
+            self.agent_list[j].crash()
+            self.live[j] = False
+        self.crashed_now = np.array(crashed, dtype=np.intp)
+        self.released = np.flatnonzero(np.isin(self.allocation, self.crashed_now)) if crashed else self.crashed_now
+        self.allocation[self.released] = -1
+        self.payments[self.released] = np.nan
+        inbox = self.channel.deliver(self.tick)
+        self.inbox = inbox[self.live[inbox["receiver"]]] if inbox.size else inbox  # the crashed hear nothing
+        result = self.protocol.step(self)
+        self.done = bool(result.done)
+        self._refresh_agents()
+        self.datacollector.collect(self)
+
+    def _refresh_agents(self) -> None:
+        held = self.allocation[self.allocation >= 0]
+        load = np.bincount(held, minlength=self.n)
+        for a in self.agent_list:
+            a.load = int(load[a.index])
+            a.refresh_state(self.tick)
+
+    def run(self, max_ticks: int | None = None) -> NegotiationResult:
+        """Step until the protocol is done or ``max_ticks``; the scored result."""
+        limit = self.max_ticks if max_ticks is None else int(max_ticks)
+        while not self.done and self.tick < limit:
+            self.step()
+        return self.result()
+
+    def result(self) -> NegotiationResult:
+        """The outcome so far: allocation, reasons, D and G, messages, payments."""
+        extra = {}
+        finish = getattr(self.protocol, "finish", None)
+        if finish is not None:
+            extra = finish(self) or {}
+        dead = np.flatnonzero((self.allocation >= 0) & ~self.live[np.maximum(self.allocation, 0)])
+        for s in dead.tolist():  # a protocol should never leave these; make sure
+            self.allocation[s] = -1
+            self.reasons.setdefault(s, "agent crashed")
+        for s in np.flatnonzero(self.allocation < 0).tolist():
+            self.reasons.setdefault(s, "not allocated when the run stopped" + (
+                "" if self.done else f" (max ticks {self.tick} reached)"))
+        for s in np.flatnonzero(self.allocation >= 0).tolist():
+            self.reasons.pop(s, None)
+        score = self.current_score()
+        return NegotiationResult(
+            protocol=getattr(self.protocol, "name", type(self.protocol).__name__),
+            n=self.n, m=self.m, seed=self.seed_value,
+            allocation=[int(a) if a >= 0 else None for a in self.allocation],
+            unallocated=[{"subtask": s, "reason": self.reasons[s]} for s in sorted(self.reasons)],
+            participants=score.working,
+            D=score.D, G=score.G,
+            messages=self.channel.stats(),
+            communication_cost=self.channel.communication_cost,
+            ticks=self.tick,
+            payments=[None if (a < 0 or not np.isfinite(p)) else float(p)
+                      for a, p in zip(self.allocation, self.payments)],
+            crashed=[a.index for a in agents_of(self.agents) if a.crashed],
+            extra=extra,
+        )

@@ -1,0 +1,186 @@
+"""Consensus-Based Bundle Algorithm (Choi, Brunet and How 2009) over the real topology.
+
+Every agent keeps, per subtask, the winning bid it believes in (``y``), the
+winner (``z``) and, per agent, the time of the latest information from it
+(``s``). Each tick it
+
+1. takes in the ``inform`` messages of its neighbours (the last views they
+   sent) and resolves conflicts with CBBA's update / reset / leave table,
+2. drops the part of its bundle after the first subtask it was outbid on,
+3. adds subtasks greedily while its marginal bid beats the current winner,
+4. sends its view to each neighbour -- and to no one else.
+
+Bids are costs (lower wins, ties to the lower agent): agent j's marginal bid for
+a subtask is ``C[i, j] + load_penalty * |bundle|``, which never decreases as the
+bundle grows (the diminishing-marginal-gain condition that makes CBBA
+conflict-free). The transmission cost of joining would make marginal costs
+*fall* after the first subtask, which breaks that condition, so CBBA leaves it
+out; a k-swaps pass afterwards can account for it.
+
+The run has converged when every live agent holds the same view and nothing
+changed during the tick; the rounds (ticks) to get there are reported. If it
+stops earlier (max ticks, a partition by crashes), a subtask that several live
+agents claim, or whose winner crashed, is reported unallocated with the reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mas.errors import InputError
+from mas.messages import INFORM
+from protocols.base import Mechanism, StepResult
+from protocols.registry import register
+
+NONE = -1
+
+
+@register("cbba")
+class CBBA(Mechanism):
+    """CBBA with neighbour-only messages.
+
+    Parameters
+    ----------
+    load_penalty : added to an agent's bid per subtask already in its bundle (>= 0).
+    bundle_limit : at most this many subtasks per agent (default: the model's
+        capacity, else unlimited).
+
+    Examples
+    --------
+    >>> from mas.instance import generate_instance
+    >>> from mas.model import NegotiationModel
+    >>> r = NegotiationModel(generate_instance("small-world", 8, 4, seed=2), CBBA(), rng=2).run()
+    >>> r.unallocated, r.extra["converged"]
+    ([], True)
+    """
+
+    def __init__(self, *, load_penalty: float = 0.0, bundle_limit: int | None = None) -> None:
+        if not load_penalty >= 0:
+            raise InputError("load_penalty", load_penalty, "must be >= 0")
+        if bundle_limit is not None and int(bundle_limit) < 1:
+            raise InputError("bundle_limit", bundle_limit, "must be >= 1")
+        self.load_penalty = float(load_penalty)
+        self.bundle_limit = bundle_limit
+
+    def setup(self, state) -> None:
+        n, m = state.n, state.m
+        self.y = np.full((n, m), np.inf)
+        self.z = np.full((n, m), NONE, dtype=np.intp)
+        self.s = np.zeros((n, n), dtype=np.int64)
+        self.bundles: list[list[int]] = [[] for _ in range(n)]
+        self.sent: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # views sent at a tick
+        self.limit = self.bundle_limit or state.capacity or m
+        self.converged = False
+        self.rounds = 0
+        # each agent's base bid per subtask, asked once through the agent interface (inf = cannot)
+        everything = np.arange(m)
+        self.cost = np.stack([a.propose(everything) for a in state.agent_list])
+
+    # -- one agent's computations ---------------------------------------------------
+    def _consensus(self, i: int, k: int, yk, zk, sk, tick: int) -> None:
+        yi, zi, si = self.y[i], self.z[i], self.s[i]
+        better = (yk < yi) | ((yk == yi) & (zk < zi) & (zk != NONE))
+        zk_c, zi_c = np.maximum(zk, 0), np.maximum(zi, 0)
+        newer_zk = (zk != NONE) & (sk[zk_c] > si[zk_c])
+        older_zk = (zk != NONE) & (si[zk_c] > sk[zk_c])
+        newer_zi = (zi != NONE) & (sk[zi_c] > si[zi_c])
+        k_is_k, k_is_i, k_none = zk == k, zk == i, zk == NONE
+        k_other = ~(k_is_k | k_is_i | k_none)
+        i_is_i, i_is_k, i_none = zi == i, zi == k, zi == NONE
+        i_other = ~(i_is_i | i_is_k | i_none)
+        same = zk == zi
+        update = (
+            (k_is_k & ((i_is_i & better) | i_is_k | (i_other & (newer_zi | better)) | i_none))
+            | (k_other & ((i_is_i & newer_zk & better) | (i_is_k & newer_zk) | (i_other & same & newer_zk)
+                          | (i_other & ~same & ((newer_zk & newer_zi) | (newer_zk & better))) | (i_none & newer_zk)))
+            | (k_none & (i_is_k | (i_other & newer_zi)))
+        )
+        reset = (
+            (k_is_i & (i_is_k | (i_other & newer_zi)))
+            | (k_other & ((i_is_k & ~newer_zk) | (i_other & ~same & newer_zi & older_zk)))
+        ) & ~update
+        yi[update], zi[update] = yk[update], zk[update]
+        yi[reset], zi[reset] = np.inf, NONE
+        np.maximum(si, sk, out=si)
+        si[k] = tick
+
+    def _release(self, i: int) -> None:
+        b = self.bundles[i]
+        for pos, t in enumerate(b):
+            if self.z[i, t] != i:
+                for u in b[pos + 1:]:  # later bids were made on top of the lost one
+                    if self.z[i, u] == i:
+                        self.y[i, u], self.z[i, u] = np.inf, NONE
+                del b[pos:]
+                return
+
+    def _build(self, i: int) -> None:
+        b = self.bundles[i]
+        c = self.cost[i]
+        yi, zi = self.y[i], self.z[i]
+        while len(b) < self.limit:
+            bid = c + self.load_penalty * len(b)
+            ok = np.isfinite(bid) & (zi != i) & ((bid < yi) | ((bid == yi) & (i < zi)))
+            if not ok.any():
+                return
+            t = int(np.flatnonzero(ok)[np.argmin(bid[ok])])
+            b.append(t)
+            yi[t], zi[t] = bid[t], i
+
+    # -- the mechanism -------------------------------------------------------------------
+    def step(self, state) -> StepResult:
+        tick, ch = state.tick, state.channel
+        before_y, before_z = self.y.copy(), self.z.copy()
+        live = np.flatnonzero(state.live)
+        msgs = state.inbox[state.inbox["performative"] == INFORM] if state.inbox.size else state.inbox
+        for msg in msgs:
+            k, i, t = int(msg["sender"]), int(msg["receiver"]), int(msg["sent"])
+            yk, zk, sk = self.sent[t]
+            self._consensus(i, k, yk[k], zk[k], sk[k], tick)
+        for i in live.tolist():
+            self.s[i, i] = tick
+            self._release(i)
+            self._build(i)
+        changed = not (np.array_equal(before_y, self.y) and np.array_equal(before_z, self.z))
+        self.sent = {t: v for t, v in self.sent.items() if t > tick - 2 * int(ch.latency.max()) - 2}
+        self.sent[tick] = (self.y.copy(), self.z.copy(), self.s.copy())
+        for i in live.tolist():
+            nb = state.neighbours[i]
+            if nb.size:
+                ch.send(i, nb, INFORM, content=float(tick), tick=tick)
+                state.agent_list[i].bid_tick = tick
+        self.rounds = tick
+        zl = self.z[live]
+        agree = bool((zl == zl[0]).all()) if live.size else True
+        self._ledger(state)
+        self.converged = agree and not changed and tick > 1
+        return StepResult(done=self.converged, allocated=int((state.allocation >= 0).sum()))
+
+    def _ledger(self, state) -> None:
+        """The allocation as the agents' bundles say: a subtask claimed by one live agent only."""
+        claims = np.zeros((state.m,), dtype=np.int64)
+        owner = np.full(state.m, NONE, dtype=np.intp)
+        for i in np.flatnonzero(state.live).tolist():
+            for t in self.bundles[i]:
+                claims[t] += 1
+                owner[t] = i
+        alloc = np.where(claims == 1, owner, NONE)
+        state.allocation[:] = alloc
+        ok = alloc >= 0
+        state.payments[:] = np.nan
+        state.payments[ok] = self.y[alloc[ok], np.flatnonzero(ok)]
+        self.claims = claims
+
+    def finish(self, state) -> dict:
+        self._ledger(state)
+        winners = self.z[np.flatnonzero(state.live)[0]] if state.live.any() else np.full(state.m, NONE)
+        for t in np.flatnonzero(state.allocation < 0).tolist():
+            if self.claims[t] > 1:
+                state.reasons[t] = "no consensus: claimed by several agents"
+            elif winners[t] >= 0 and not state.live[winners[t]]:
+                state.reasons[t] = "winner crashed"
+            elif not np.isfinite(state.C[t, state.live]).any():
+                state.reasons[t] = "no live agent can execute it"
+            else:
+                state.reasons[t] = "no agent claimed it"
+        return {"rounds": self.rounds, "converged": self.converged}
