@@ -7,6 +7,7 @@
 True
 """
 
+from mas.crowdsourcing.audit import audit
 from mas.crowdsourcing.engine import (
     ALGORITHMS, Assignment, CrowdResult, Ledger, OnlineAlgorithm, make_algorithm, register_algorithm, run_online,
 )
@@ -21,7 +22,7 @@ from mas.crowdsourcing.pay import pay_bid
 from mas.crowdsourcing.tgoa import TGOA, optimal_matching
 
 __all__ = [
-    "ALGORITHMS", "Assignment", "CrowdResult", "GridStore", "Greedy", "IndexedOSSA", "Ledger", "OSSA",
+    "ALGORITHMS", "Assignment", "audit", "CrowdResult", "GridStore", "Greedy", "IndexedOSSA", "Ledger", "OSSA",
     "OnlineAlgorithm", "PlainOSSA", "Relation", "STORES", "ScanStore", "StreamSettings", "TGOA", "Task", "Worker",
     "area", "arrival_from_dict", "check_stream", "contains", "generate_stream", "load_events", "make_algorithm",
     "make_store", "optimal_matching", "overlaps", "pay_bid", "rect", "register_algorithm", "relation",

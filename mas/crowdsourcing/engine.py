@@ -10,6 +10,7 @@ can report an impossible run.
 
 from __future__ import annotations
 
+import gc
 import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -158,11 +159,20 @@ def run_online(algorithm: OnlineAlgorithm | str, arrivals: Sequence[Arrival], *,
     if check:
         check_stream(arrivals)
     ledger = Ledger(pay)
-    t0 = _time.perf_counter()
-    alg.start(ledger, len(arrivals))
-    for a in arrivals:
-        alg.arrive(a)
-    seconds = _time.perf_counter() - t0
+    # The algorithms keep hundreds of thousands of small objects alive; Python's cycle collector
+    # would re-walk them over and over (3x the run time at 50,000 tasks). They create no garbage
+    # cycles that matter, so it is paused for the run and restored after.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        t0 = _time.perf_counter()
+        alg.start(ledger, len(arrivals))
+        for a in arrivals:
+            alg.arrive(a)
+        seconds = _time.perf_counter() - t0
+    finally:
+        if was_enabled:
+            gc.enable()
     n_tasks = sum(1 for a in arrivals if a.kind == "task")
     return CrowdResult(alg.name, n_tasks, len(arrivals) - n_tasks, len(ledger.completed), len(ledger.used),
                        float(sum(a.paid for a in ledger.assignments)), seconds, ledger.assignments,

@@ -229,6 +229,7 @@ class OSSA(OnlineAlgorithm):
     def _cover(self, p: _Piece, covered: list, finished: list) -> None:
         """``p`` and its riders are done."""
         for rider in p.riders.values():
+            rider.container = None
             self._cover(rider, covered, finished)
         p.riders = {}
         p.state = "done"
