@@ -1,0 +1,252 @@
+"""Arrivals of the online problem: tasks and workers, generated or read from JSON lines."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from mas.errors import InputError
+from mas.crowdsourcing.geometry import Rect
+
+
+@dataclass(frozen=True)
+class Task:
+    """A range task: assignable while ``time <= now <= deadline``."""
+
+    id: object
+    time: float
+    x: float
+    y: float
+    w: float
+    h: float
+    deadline: float
+    price: float = 0.0
+    rect: Rect = field(init=False, repr=False, compare=False)
+
+    kind = "task"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
+
+    def to_dict(self) -> dict:
+        d = {"kind": "task", **asdict(self)}
+        d.pop("rect")
+        return d
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A worker with an acceptable range and a bid; present while ``time <= now <= deadline``."""
+
+    id: object
+    time: float
+    x: float
+    y: float
+    w: float
+    h: float
+    deadline: float
+    bid: float
+    rect: Rect = field(init=False, repr=False, compare=False)
+
+    kind = "worker"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
+
+    def to_dict(self) -> dict:
+        d = {"kind": "worker", **asdict(self)}
+        d.pop("rect")
+        return d
+
+
+Arrival = Task | Worker
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """How :func:`generate_stream` draws an instance (defaults: the seed's experiments).
+
+    The seed gives no time windows. Ours: every arrival time is uniform in
+    ``[0, horizon]`` (the order is the order of the times), a task stays for a
+    time uniform in ``task_stay``, a worker for a time uniform in
+    ``worker_stay``. Ranges lie inside the plane.
+    """
+
+    plane: float = 300.0
+    horizon: float = 100.0
+    task_stay: tuple[float, float] = (50.0, 100.0)
+    worker_stay: tuple[float, float] = (50.0, 100.0)
+    task_size: tuple[float, float] = (1.0, 50.0)
+    worker_size: tuple[float, float] = (1.0, 100.0)
+    bid: tuple[float, float] = (1.0, 10.0)
+    price: tuple[float, float] = (1.0, 10.0)
+
+    def validate(self) -> None:
+        if not (math.isfinite(self.plane) and self.plane > 0):
+            raise InputError("plane", self.plane, "must be a finite number > 0")
+        if not (math.isfinite(self.horizon) and self.horizon >= 0):
+            raise InputError("horizon", self.horizon, "must be a finite number >= 0")
+        for name in ("task_stay", "worker_stay", "task_size", "worker_size", "bid", "price"):
+            lo, hi = getattr(self, name)
+            if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi):
+                raise InputError(name, (lo, hi), "must be finite with 0 <= low <= high")
+        for name in ("task_size", "worker_size"):
+            lo, hi = getattr(self, name)
+            if lo <= 0 or hi > self.plane:
+                raise InputError(name, (lo, hi), f"sides must be > 0 and <= plane {self.plane:g}")
+
+
+def generate_stream(tasks: int, workers: int, *, seed: int | np.random.Generator | None = None,
+                    settings: StreamSettings | None = None, **overrides) -> list[Arrival]:
+    """A random arrival stream in the seed's setting.
+
+    Parameters
+    ----------
+    tasks, workers : int
+        How many of each arrive.
+    seed : int or numpy Generator, optional
+        Same seed, same stream.
+    settings : StreamSettings, optional
+        Plane, time windows and ranges; keyword ``overrides`` replace single fields.
+
+    Returns
+    -------
+    list of Task and Worker, in arrival order (ids ``t0..``, ``w0..``).
+
+    Raises
+    ------
+    InputError
+        On negative counts or inconsistent settings.
+
+    Examples
+    --------
+    >>> s = generate_stream(3, 2, seed=1)
+    >>> sorted(a.kind for a in s)
+    ['task', 'task', 'task', 'worker', 'worker']
+    """
+    for name, n in (("tasks", tasks), ("workers", workers)):
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise InputError(name, n, "must be an integer >= 0")
+    st = settings or StreamSettings()
+    if overrides:
+        from dataclasses import replace
+
+        st = replace(st, **overrides)
+    st.validate()
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+    def boxes(n, size):
+        w = rng.uniform(*size, n)
+        h = rng.uniform(*size, n)
+        x = rng.uniform(0, 1, n) * (st.plane - w)
+        y = rng.uniform(0, 1, n) * (st.plane - h)
+        return x, y, w, h
+
+    tx, ty, tw, th = boxes(tasks, st.task_size)
+    t_time = rng.uniform(0, st.horizon, tasks)
+    t_dead = t_time + rng.uniform(*st.task_stay, tasks)
+    price = rng.uniform(*st.price, tasks)
+    wx, wy, ww, wh = boxes(workers, st.worker_size)
+    w_time = rng.uniform(0, st.horizon, workers)
+    w_dead = w_time + rng.uniform(*st.worker_stay, workers)
+    bid = rng.uniform(*st.bid, workers)
+
+    out: list[Arrival] = [Task(f"t{i}", float(t_time[i]), float(tx[i]), float(ty[i]), float(tw[i]), float(th[i]),
+                               float(t_dead[i]), float(price[i])) for i in range(tasks)]
+    out += [Worker(f"w{i}", float(w_time[i]), float(wx[i]), float(wy[i]), float(ww[i]), float(wh[i]),
+                   float(w_dead[i]), float(bid[i])) for i in range(workers)]
+    order = np.argsort(np.concatenate([t_time, w_time]), kind="stable")
+    return [out[i] for i in order]
+
+
+_TASK_KEYS = ("id", "time", "x", "y", "w", "h", "deadline", "price")
+_WORKER_KEYS = ("id", "time", "x", "y", "w", "h", "deadline", "bid")
+
+
+def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
+    """One Task or Worker from its JSON object; errors name ``where`` and the field."""
+    if not isinstance(d, dict):
+        raise InputError(where, d, "must be a JSON object")
+    kind = d.get("kind")
+    if kind not in ("task", "worker"):
+        raise InputError(f"{where}: kind", kind, 'must be "task" or "worker"')
+    keys = _TASK_KEYS if kind == "task" else _WORKER_KEYS
+    missing = [k for k in keys if k not in d]
+    if kind == "task" and missing == ["price"]:
+        missing = []  # a price is optional: the algorithms never read it
+    if missing:
+        raise InputError(f"{where}: {missing[0]}", None, f"missing in a {kind}")
+    unknown = sorted(set(d) - set(keys) - {"kind"})
+    if unknown:
+        raise InputError(f"{where}: {unknown[0]}", d[unknown[0]], f"unknown field of a {kind}")
+    if not isinstance(d["id"], (str, int)) or isinstance(d["id"], bool):
+        raise InputError(f"{where}: id", d["id"], "must be a string or an integer")
+    vals = {}
+    for k in keys[1:]:
+        if k not in d:
+            continue
+        v = d[k]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise InputError(f"{where}: {k}", v, "must be a finite number")
+        vals[k] = float(v)
+    for k in ("w", "h"):
+        if vals[k] <= 0:
+            raise InputError(f"{where}: {k}", d[k], "must be > 0")
+    if vals["deadline"] < vals["time"]:
+        raise InputError(f"{where}: deadline", d["deadline"], f"is before its time {d['time']}")
+    money = "price" if kind == "task" else "bid"
+    if vals.get(money, 0.0) < 0:
+        raise InputError(f"{where}: {money}", d[money], "must be >= 0")
+    cls = Task if kind == "task" else Worker
+    return cls(d["id"], **vals)
+
+
+def check_stream(arrivals: Sequence[Arrival], where=lambda i: f"event {i + 1}") -> None:
+    """Raise InputError unless times never decrease and ids are unique per kind."""
+    seen: dict[str, set] = {"task": set(), "worker": set()}
+    last = -math.inf
+    for i, a in enumerate(arrivals):
+        if a.time < last:
+            raise InputError(f"{where(i)}: time", a.time, f"goes back in time (previous arrival at {last})")
+        last = a.time
+        if a.id in seen[a.kind]:
+            raise InputError(f"{where(i)}: id", a.id, f"a second {a.kind} with this id")
+        seen[a.kind].add(a.id)
+
+
+def load_events(path: str | os.PathLike) -> list[Arrival]:
+    """Read a JSON-lines event file (one arrival a line, blank lines skipped).
+
+    Raises
+    ------
+    InputError
+        Naming the line number of the first malformed line.
+    """
+    arrivals: list[Arrival] = []
+    lines: list[int] = []
+    with open(path, encoding="utf-8") as fh:
+        for no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{os.fspath(path)} line {no}", line.strip()[:60], f"not JSON ({exc.msg})") from None
+            arrivals.append(arrival_from_dict(d, f"{os.fspath(path)} line {no}"))
+            lines.append(no)
+    check_stream(arrivals, where=lambda i: f"{os.fspath(path)} line {lines[i]}")
+    return arrivals
+
+
+def save_events(path: str | os.PathLike, arrivals: Iterable[Arrival]) -> None:
+    """Write arrivals as JSON lines (the format :func:`load_events` reads)."""
+    from mas.files import atomic_open
+
+    with atomic_open(path) as fh:
+        for a in arrivals:
+            fh.write(json.dumps(a.to_dict()) + "\n")

@@ -1,0 +1,299 @@
+"""OSSA: online allocation of range tasks that merges included tasks and decomposes intersecting ones.
+
+Queued tasks are *pieces* of root tasks (a root starts as one piece; a piece
+that loses part of its range to an assignment becomes up to four pieces).
+A piece is *active* (queued, indexed, with its include / included / intersect
+sets kept up to date), *attached* (it arrived inside an active piece and rides
+along: it completes when its container is assigned) or *pending* (waiting to
+be placed during the handling of the current arrival).
+
+Placing a piece: inside an active piece -> attach to the oldest such piece;
+else the cheapest waiting worker whose range contains it takes it (ties: the
+earliest worker); else it becomes active. A worker arriving takes, among the
+active pieces inside its range, the one that completes the most pieces with
+it (ties: fewer intersecting pieces, then the oldest), or waits.
+
+Assigning piece P: P, the active pieces inside P and all their riders
+complete; every active piece that intersects P (and every rider of it that
+P does not cover) loses the part P covers and its remainder is placed again
+as new pieces of the same root. A root completes when its last piece does.
+Expired roots take all their pieces out; riders of an expired container are
+placed again.
+
+The plain and the indexed variant differ only in the store that answers the
+range queries (:mod:`mas.crowdsourcing.index`); every decision picks by an
+explicit key, so both make exactly the same assignments.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+
+from mas.crowdsourcing.engine import OnlineAlgorithm, register_algorithm
+from mas.crowdsourcing.events import Arrival, Task, Worker
+from mas.crowdsourcing.geometry import Rect, contains, intersection, overlaps, subtract
+from mas.crowdsourcing.index import make_store
+
+
+class _Root:
+    __slots__ = ("task", "open", "pieces", "done", "dead")
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.open = 0  # pieces not yet covered
+        self.pieces: dict[int, None] = {}  # live piece ids (a dict keeps insertion order)
+        self.done = False
+        self.dead = False
+
+
+class _Piece:
+    __slots__ = ("id", "root", "rect", "state", "container", "riders", "include", "included", "intersect")
+
+    def __init__(self, pid: int, root: _Root, rect: Rect) -> None:
+        self.id = pid
+        self.root = root
+        self.rect = rect
+        self.state = "pending"
+        self.container: _Piece | None = None
+        self.riders: dict[int, _Piece] = {}
+        self.include: set[int] = set()
+        self.included: set[int] = set()
+        self.intersect: set[int] = set()
+
+
+class OSSA(OnlineAlgorithm):
+    """OSSA with a pluggable range store.
+
+    Parameters
+    ----------
+    index : str
+        ``"scan"`` (the seed's linear scan) or ``"grid"`` (the index).
+    cell : float
+        Grid cell side (grid only).
+    """
+
+    def __init__(self, index: str = "scan", cell: float = 25.0) -> None:
+        self.index = index
+        self.store_options = {"cell": cell} if index == "grid" else {}
+
+    def start(self, ledger, expected: int) -> None:
+        super().start(ledger, expected)
+        self.tasks = make_store(self.index, **self.store_options)  # active pieces
+        self.free = make_store(self.index, **self.store_options)  # waiting workers
+        self.pieces: dict[int, _Piece] = {}
+        self.waiting: dict[int, Worker] = {}
+        self.task_heap: list = []
+        self.worker_heap: list = []
+        self.pending: deque[_Piece] = deque()
+        self._pid = 0
+        self._wid = 0
+        self._rid = 0
+
+    # -- arrivals -------------------------------------------------------------------------------
+    def arrive(self, a: Arrival) -> None:
+        now = a.time
+        self._expire(now)
+        if a.kind == "worker":
+            wid = self._wid
+            self._wid += 1
+            best = self._best_piece(self.tasks.inside(a.rect))
+            if best is None:
+                self.waiting[wid] = a
+                self.free.add(wid, a.rect)
+                heapq.heappush(self.worker_heap, (a.deadline, wid))
+            else:
+                self._assign(best, a, None, now)
+        else:
+            root = _Root(a)
+            heapq.heappush(self.task_heap, (a.deadline, self._rid, root))
+            self._rid += 1
+            self.pending.append(self._new_piece(root, a.rect))
+        self._drain(now)
+
+    def _best_piece(self, ids) -> _Piece | None:
+        best, best_key = None, None
+        pieces = self.pieces
+        for pid in ids:
+            p = pieces[pid]
+            key = (-self._include_count(p), len(p.intersect), pid)
+            if best_key is None or key < best_key:
+                best, best_key = p, key
+        return best
+
+    def _include_count(self, p: _Piece) -> int:
+        """How many pieces complete with ``p``: its riders, the active pieces inside it and theirs."""
+        pieces = self.pieces
+        return len(p.riders) + sum(1 + len(pieces[q].riders) for q in p.include)
+
+    # -- placing pieces ---------------------------------------------------------------------------
+    def _new_piece(self, root: _Root, r: Rect) -> _Piece:
+        p = _Piece(self._pid, root, r)
+        self._pid += 1
+        self.pieces[p.id] = p
+        root.pieces[p.id] = None
+        root.open += 1
+        return p
+
+    def _drain(self, now: float) -> None:
+        while self.pending:
+            p = self.pending.popleft()
+            if p.root.dead or p.state != "pending":
+                continue
+            self._place(p, now)
+
+    def _place(self, p: _Piece, now: float) -> None:
+        containers = self.tasks.containing(p.rect)
+        if containers:
+            c = self.pieces[min(containers)]
+            p.state = "attached"
+            p.container = c
+            c.riders[p.id] = p
+            return
+        cands = self.free.containing(p.rect)
+        if cands:
+            wid = min(cands, key=lambda w: (self.waiting[w].bid, w))
+            self._assign(p, self.waiting[wid], wid, now)
+            return
+        self._activate(p)
+
+    def _activate(self, p: _Piece) -> None:
+        p.state = "active"
+        pieces = self.pieces
+        r = p.rect
+        for qid in self.tasks.overlapping(r):
+            q = pieces[qid]
+            if contains(r, q.rect):
+                p.include.add(qid)
+                q.included.add(p.id)
+            elif contains(q.rect, r):  # cannot happen for a placed piece; kept for safety
+                p.included.add(qid)
+                q.include.add(p.id)
+            else:
+                p.intersect.add(qid)
+                q.intersect.add(p.id)
+        self.tasks.add(p.id, r)
+
+    def _deactivate(self, p: _Piece) -> None:
+        self.tasks.remove(p.id)
+        pieces = self.pieces
+        for q in p.include:
+            pieces[q].included.discard(p.id)
+        for q in p.included:
+            pieces[q].include.discard(p.id)
+        for q in p.intersect:
+            pieces[q].intersect.discard(p.id)
+        p.include, p.included, p.intersect = set(), set(), set()
+
+    # -- assignment -------------------------------------------------------------------------------
+    def _assign(self, p: _Piece, worker: Worker, wid: int | None, now: float) -> None:
+        if wid is not None:
+            del self.waiting[wid]
+            self.free.remove(wid)
+        r = p.rect
+        pieces = self.pieces
+        if p.state == "active":
+            inside = sorted(p.include)
+            crossing = sorted(p.intersect)
+            self._deactivate(p)
+        else:
+            found = self.tasks.overlapping(r)
+            inside = sorted(q for q in found if contains(r, pieces[q].rect))
+            crossing = sorted(q for q in found if not contains(r, pieces[q].rect))
+        covered: list[tuple[_Root, Rect]] = []
+        finished: list[_Root] = []
+        self._cover(p, covered, finished)
+        for qid in inside:
+            q = pieces[qid]
+            self._deactivate(q)
+            self._cover(q, covered, finished)
+        for qid in crossing:
+            q = pieces[qid]
+            self._deactivate(q)
+            riders = list(q.riders.values())
+            q.riders = {}
+            self._split(q, r, covered, finished)
+            for rider in riders:
+                rider.container = None
+                if contains(r, rider.rect):
+                    self._cover(rider, covered, finished)
+                elif overlaps(r, rider.rect):
+                    self._split(rider, r, covered, finished)
+                else:
+                    rider.state = "pending"
+                    self.pending.append(rider)
+        self.ledger.assign(worker, now, r, [(root.task, part) for root, part in covered])
+        for root in finished:
+            self.ledger.complete(root.task, now)
+
+    def _cover(self, p: _Piece, covered: list, finished: list) -> None:
+        """``p`` and its riders are done."""
+        for rider in p.riders.values():
+            rider.container = None
+            self._cover(rider, covered, finished)
+        p.riders = {}
+        p.state = "done"
+        covered.append((p.root, p.rect))
+        self._close(p, finished)
+
+    def _close(self, p: _Piece, finished: list) -> None:
+        root = p.root
+        del root.pieces[p.id]
+        del self.pieces[p.id]
+        root.open -= 1
+        if root.open == 0:
+            root.done = True
+            finished.append(root)
+
+    def _split(self, q: _Piece, r: Rect, covered: list, finished: list) -> None:
+        """``q`` loses the part ``r`` covers; the rest is placed again as new pieces of its root."""
+        covered.append((q.root, intersection(q.rect, r)))
+        q.state = "done"
+        for part in subtract(q.rect, r):
+            self.pending.append(self._new_piece(q.root, part))
+        self._close(q, finished)
+
+    # -- time -------------------------------------------------------------------------------------
+    def _expire(self, now: float) -> None:
+        heap = self.worker_heap
+        while heap and heap[0][0] < now:
+            _, wid = heapq.heappop(heap)
+            if wid in self.waiting:
+                del self.waiting[wid]
+                self.free.remove(wid)
+        heap = self.task_heap
+        while heap and heap[0][0] < now:
+            _, _, root = heapq.heappop(heap)
+            if root.done:
+                continue
+            root.dead = True
+            for pid in list(root.pieces):
+                p = self.pieces.pop(pid)
+                if p.state == "active":
+                    self._deactivate(p)
+                    for rider in p.riders.values():
+                        rider.container = None
+                        rider.state = "pending"
+                        self.pending.append(rider)
+                    p.riders = {}
+                elif p.state == "attached":
+                    del p.container.riders[pid]
+                p.state = "dead"
+            root.pieces.clear()
+        self._drain(now)
+
+
+@register_algorithm("ossa")
+class PlainOSSA(OSSA):
+    """OSSA as the seed describes it: every relation found by scanning the whole queue."""
+
+    def __init__(self, cell: float = 25.0) -> None:
+        super().__init__(index="scan")
+
+
+@register_algorithm("ossa-indexed")
+class IndexedOSSA(OSSA):
+    """OSSA with the ranges of queued tasks and waiting workers in a grid index (same decisions)."""
+
+    def __init__(self, cell: float = 25.0) -> None:
+        super().__init__(index="grid", cell=cell)

@@ -1,0 +1,29 @@
+"""Hypothesis strategies for small crowdsourcing streams (shared by the test_crowd_* files)."""
+
+from hypothesis import strategies as st
+
+from mas.crowdsourcing import Task, Worker
+
+
+@st.composite
+def streams(draw, max_tasks=14, max_workers=8, plane=20, horizon=12, max_stay=8):
+    """Arrival streams on a small integer plane, so relations, ties and expiries are frequent."""
+    n_t = draw(st.integers(0, max_tasks))
+    n_w = draw(st.integers(0, max_workers))
+    kinds = ["task"] * n_t + ["worker"] * n_w
+    kinds = draw(st.permutations(kinds))
+    times = sorted(draw(st.lists(st.integers(0, horizon), min_size=len(kinds), max_size=len(kinds))))
+    out = []
+    for i, (kind, t) in enumerate(zip(kinds, times)):
+        big = kind == "worker"
+        w = draw(st.integers(1, 12 if big else 8))
+        h = draw(st.integers(1, 12 if big else 8))
+        x = draw(st.integers(0, plane - w))
+        y = draw(st.integers(0, plane - h))
+        stay = draw(st.integers(0, max_stay))
+        if kind == "task":
+            out.append(Task(f"t{i}", float(t), float(x), float(y), float(w), float(h), float(t + stay), 1.0))
+        else:
+            bid = draw(st.integers(1, 5))
+            out.append(Worker(f"w{i}", float(t), float(x), float(y), float(w), float(h), float(t + stay), float(bid)))
+    return out

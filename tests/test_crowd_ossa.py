@@ -1,0 +1,68 @@
+"""OSSA: the seed's scenario 1, merging and decomposition, and indexed OSSA == OSSA on random streams."""
+
+from crowd_streams import streams
+from hypothesis import given, settings
+
+from mas.crowdsourcing import Task, Worker, audit, generate_stream, run_online
+
+
+def scenario_1():
+    return [Task("t1", 1, 50, 50, 100, 100, 5), Task("t2", 2, 100, 100, 50, 50, 6),
+            Worker("w1", 2, 0, 0, 200, 200, 10, 1), Worker("w2", 2, 0, 0, 200, 200, 10, 5)]
+
+
+def test_seed_scenario_1():
+    for name in ("ossa", "ossa-indexed"):
+        r = run_online(name, scenario_1())
+        assert (r.completed, r.workers_used, r.total_paid, r.average_cost) == (2, 1, 1.0, 0.5)
+        [a] = r.assignments
+        assert a.worker == "w1" and a.rect == (50, 50, 150, 150)
+        assert a.shares == {"t1": 0.8, "t2": 0.2}  # 10,000 and 2,500 of area covered
+
+
+def test_intersecting_task_is_decomposed_and_completes_when_its_parts_do():
+    s = [Task("a", 0, 0, 0, 10, 10, 100), Task("b", 0, 5, 5, 10, 10, 100),
+         Worker("w1", 1, 0, 0, 10, 10, 100, 1.0),  # covers a and the lower-left quarter of b
+         Worker("w2", 2, 10, 0, 6, 16, 100, 1.0),  # covers b's right strip
+         Worker("w3", 3, 4, 9, 7, 7, 100, 1.0)]  # covers b's remaining top part
+    r = run_online("ossa", s)
+    assert r.completed_ids == {"a": 1, "b": 3}
+    assert [a.worker for a in r.assignments] == ["w1", "w2", "w3"]
+    assert r.assignments[0].covered == [("a", (0, 0, 10, 10)), ("b", (5, 5, 10, 10))]
+    assert audit(r, s) == []
+
+
+def test_rider_of_an_expired_container_is_placed_again():
+    s = [Task("big", 0, 0, 0, 10, 10, 1), Task("small", 0, 2, 2, 2, 2, 9),  # small rides with big
+         Worker("w", 5, 0, 0, 5, 5, 9, 1.0)]  # big expired at 1: small must still be done
+    r = run_online("ossa-indexed", s)
+    assert r.completed_ids == {"small": 5}
+
+
+def test_worker_prefers_the_task_that_includes_most():
+    s = [Task("x", 0, 0, 0, 4, 4, 9), Task("y", 0, 10, 10, 6, 6, 9), Task("y1", 0, 11, 11, 2, 2, 9),
+         Task("y0", 0, 12, 12, 1, 1, 9), Worker("w", 1, 0, 0, 20, 20, 9, 1.0)]
+    # y0 and y1 arrive inside y and ride with it: w takes y and completes three tasks, not x
+    r = run_online("ossa", s)
+    assert set(r.completed_ids) == {"y", "y1", "y0"}
+
+
+@given(streams())
+def test_indexed_ossa_makes_the_same_assignments(s):
+    a, b = run_online("ossa", s), run_online("ossa-indexed", s)
+    assert [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
+    assert a.completed_ids == b.completed_ids
+
+
+@settings(max_examples=10)
+@given(streams(max_tasks=40, max_workers=20, plane=30, horizon=20, max_stay=5))
+def test_indexed_ossa_same_with_many_expiries(s):
+    a, b = run_online("ossa", s), run_online("ossa-indexed", s)
+    assert [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
+
+
+def test_indexed_ossa_same_on_the_seed_setting():
+    s = generate_stream(800, 500, seed=7, task_stay=(5, 20), worker_stay=(5, 20))
+    a, b = run_online("ossa", s), run_online("ossa-indexed", s)
+    assert a.completed > 0
+    assert [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
