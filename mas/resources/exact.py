@@ -97,6 +97,8 @@ def exact_placement(problem: PlacementProblem, objective: str = "count", *,
             cons.append(LinearConstraint(busy + zcol, -np.inf, 0.0))
     elif must_place and T:
         raise InfeasibleError("tasks", T, f"none fits on any node, so objective {objective} has no solution")
+    if size == 0:  # nothing fits anywhere and nothing must be placed: the empty placement is optimal
+        return ExactSolution(np.full(T, -1, dtype=np.int64), True, 0.0)
     integrality = np.concatenate([np.ones(nx_), np.zeros(extra)])
     upper = np.concatenate([np.ones(nx_), np.full(extra, np.inf)])
     options = {"disp": False}

@@ -104,15 +104,26 @@ def read_gap(path: str | os.PathLike) -> list[GapInstance]:
     m, n = tokens[0], tokens[1]
     if m > 0 and n > 0 and len(tokens) == 2 + 2 * m * n + m:
         return [_parse_one(tokens, 0, p.stem, str(path))[0]]
+    try:
+        return _parse_many(tokens, p)
+    except InputError as exc:
+        if m > 0 and n > 0:  # could have meant one instance: say what that layout needed too
+            raise InputError("GAP file", str(path), f"has {len(tokens)} numbers; as one instance of {m} agents x "
+                                                    f"{n} jobs it needs {2 + 2 * m * n + m}, and as a "
+                                                    f"multi-instance file: {exc.problem}") from None
+        raise
+
+
+def _parse_many(tokens: list[int], p: Path) -> list[GapInstance]:
     count = tokens[0]
     if count <= 0:
         raise InputError(f"instance count of {p.name}", count, "must be positive")
     out, pos = [], 1
     for k in range(count):
-        inst, pos = _parse_one(tokens, pos, f"{p.stem}-{k + 1}", str(path))
+        inst, pos = _parse_one(tokens, pos, f"{p.stem}-{k + 1}", str(p))
         out.append(inst)
     if pos != len(tokens):
-        raise InputError("GAP file", str(path), f"has {len(tokens) - pos} numbers left after {count} instances")
+        raise InputError("GAP file", str(p), f"has {len(tokens) - pos} numbers left after {count} instances")
     return out
 
 

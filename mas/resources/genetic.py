@@ -1,7 +1,7 @@
 """A genetic algorithm for placement: an anytime heuristic with a generation and a time budget.
 
-A chromosome holds one gene per task: a preferred node, or "leave out" (only
-where the objective allows it). Decoding places the tasks largest first on the
+A chromosome holds one gene per task: a preferred node, or "leave out" (which
+the objectives that need every task placed penalise). Decoding places the tasks largest first on the
 preferred node if it still fits, else on the first node that does, so every
 chromosome decodes to a valid placement. Tournament selection, uniform
 crossover, per-gene mutation, and the best individuals kept (elitism).
@@ -83,13 +83,13 @@ def genetic_placement(problem: PlacementProblem, objective: str = "count", *, ge
     T, N = problem.n_tasks, problem.n_nodes
     if T == 0 or N == 0:
         return np.full(T, -1, dtype=np.int64)
-    genes_hi = N + 1 if objective in ("count", "value") else N  # N = leave out
+    genes_hi = N + 1  # gene N = leave out (penalised by the min objectives, but lets greedy seeds decode exactly)
     mut = (1.0 / T) if mutation is None else float(mutation)
     order = np.argsort(-task_sizes(problem), kind="stable")
     pop = rng.integers(0, genes_hi, size=(population, T))
     for k, rule in enumerate(GREEDY_RULES[: population // 2]):
         g = greedy_placement(problem, rule)
-        pop[k] = np.where(g >= 0, g, rng.integers(0, N, size=T))
+        pop[k] = np.where(g >= 0, g, N)  # decodes back to exactly this greedy placement
     decoded = [_decode(problem, ind, order) for ind in pop]
     fit = np.array([energy(problem, a, objective) for a in decoded])
     deadline = None if time_limit is None else time.monotonic() + time_limit
