@@ -133,6 +133,7 @@ class AllocationModel(mesa.Model):
         self.free = self.capacity.copy()
         self.nodes = [NodeAgent(self, str(s["name"]), j) for j, s in enumerate(node_specs)]
         self._demand_spec = self._parse_demand(demand)
+        self._next_id = 0
         self._trace = self._parse_trace(trace) if trace is not None else None
 
         self.clock = 0.0
@@ -140,7 +141,6 @@ class AllocationModel(mesa.Model):
         self.queue: list[Job] = []
         self._events: list[tuple[float, int, int, Job | None]] = []
         self._seq = 0
-        self._next_id = 0
         self.arrived = self.completed = self.timed_out = self.rejected = 0
         self.waits: list[tuple[float, float, float]] = []  # (arrival, wait, service) of started jobs
         # state after each change: (time, queue length, jobs in system, used per kind)
