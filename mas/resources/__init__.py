@@ -4,19 +4,37 @@ Static placement (``PlacementProblem``, ``place``, ``check_placement``), the
 generalized assignment problem (``read_gap``, ``solve_gap``), the queueing
 formulas (``mm1``, ``mmc``); the dynamic Mesa model lives in
 ``mas.resources.dynamic``.
+
+Names are imported on first use, so that ``mas --help`` and light commands do
+not pay for scipy's solvers.
 """
 
-from mas.resources.bounds import placement_bound
-from mas.resources.exact import InfeasibleError, exact_placement
-from mas.resources.gap import GapInstance, GapSolution, read_gap, solve_gap
-from mas.resources.placement import CapacityError, PlacementResult, check_placement, objective_value
-from mas.resources.problem import OBJECTIVES, Node, PlacementProblem, Task, load_nodes, load_tasks
-from mas.resources.queueing import QueueMetrics, UnstableQueueError, mm1, mmc
-from mas.resources.solve import ALGORITHMS, place
+from __future__ import annotations
 
-__all__ = [
-    "ALGORITHMS", "OBJECTIVES", "CapacityError", "GapInstance", "GapSolution", "InfeasibleError", "Node",
-    "PlacementProblem", "PlacementResult", "QueueMetrics", "Task", "UnstableQueueError", "check_placement",
-    "exact_placement", "load_nodes", "load_tasks", "mm1", "mmc", "objective_value", "place",
-    "placement_bound", "read_gap", "solve_gap",
-]
+import importlib
+
+_WHERE = {
+    "placement_bound": "bounds",
+    "InfeasibleError": "exact", "exact_placement": "exact",
+    "GapInstance": "gap", "GapSolution": "gap", "read_gap": "gap", "solve_gap": "gap",
+    "CapacityError": "placement", "PlacementResult": "placement", "check_placement": "placement",
+    "objective_value": "placement",
+    "OBJECTIVES": "problem", "Node": "problem", "PlacementProblem": "problem", "Task": "problem",
+    "load_nodes": "problem", "load_tasks": "problem",
+    "QueueMetrics": "queueing", "UnstableQueueError": "queueing", "mm1": "queueing", "mmc": "queueing",
+    "ALGORITHMS": "solve", "place": "solve",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"mas.resources.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mas.resources' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mas.errors import InputError
-from mas.resources import read_gap, solve_gap
 from scenarios.output import format_table, print_json
 
 
@@ -30,6 +29,8 @@ def _tidy(d: dict) -> dict:
 
 
 def run(args) -> int:
+    from mas.resources.gap import read_gap, solve_gap
+
     instances = read_gap(args.file)
     if args.index is not None:
         if not 1 <= args.index <= len(instances):

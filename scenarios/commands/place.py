@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mas.resources import ALGORITHMS, OBJECTIVES, PlacementProblem, place
+from mas.resources.problem import OBJECTIVES
 from scenarios.output import format_table, print_json
 
 ALGORITHM_CHOICES = ("exact", "ffd", "best-fit", "least-loaded", "dot", "anneal", "genetic", "priority")
@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--objective", choices=OBJECTIVES, default="count",
                    help="count/value: most tasks/value placed; cost: least cost, all placed; balance: smallest "
                         "maximum utilization; makespan: shortest busy time (default count)")
-    p.add_argument("--algorithm", choices=[a for a in ALGORITHM_CHOICES if a in ALGORITHMS], default="ffd",
+    p.add_argument("--algorithm", choices=ALGORITHM_CHOICES, default="ffd",
                    help="exact (HiGHS integer program) or a heuristic (default ffd)")
     p.add_argument("--seed", type=int, default=0, help="random seed of anneal and genetic (default 0)")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
@@ -30,6 +30,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from mas.resources.problem import PlacementProblem
+    from mas.resources.solve import place
+
     problem = PlacementProblem.from_files(args.tasks, args.nodes)
     result = place(problem, args.objective, args.algorithm, seed=args.seed, time_limit=args.time_limit,
                    iterations=args.iterations)

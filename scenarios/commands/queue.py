@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from mas.errors import InputError
-from mas.resources import mm1, mmc
-from mas.resources.dynamic import simulate_mmc
+from mas.resources.queueing import mm1, mmc
 from scenarios.output import format_table, print_json
 
 FIGURES = ("rho", "P0", "erlang_c", "Lq", "L", "Wq", "W")
@@ -37,6 +36,8 @@ def run(args) -> int:
     out.update(arrival_rate=q.arrival_rate, service_rate=q.service_rate, servers=q.servers)
     sim = None
     if args.simulate:
+        from mas.resources.dynamic import simulate_mmc
+
         horizon = 10_000.0 if args.horizon is None else args.horizon
         sim = simulate_mmc(args.arrival_rate, args.service_rate, args.servers, horizon=horizon,
                            seed=0 if args.seed is None else args.seed)

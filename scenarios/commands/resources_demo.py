@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from mas.resources import OBJECTIVES
+from mas.resources.problem import OBJECTIVES
 from scenarios.output import format_table, print_json
-from scenarios.resources_examples import run_demo
 
 
 def register(sub) -> None:
@@ -19,6 +18,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from scenarios.resources_examples import run_demo
+
     demo = run_demo(args.objective, seed=args.seed)
     if args.json:
         print_json({"examples": demo})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _estimate(values: np.ndarray, confidence: float) -> Estimate:
     mean = float(v.mean())
     if v.size < 2:
         return Estimate(mean, float("-inf"), float("inf"))
-    half = float(stats.t.ppf(0.5 + confidence / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    half = float(stdtrit(v.size - 1, 0.5 + confidence / 2) * v.std(ddof=1) / np.sqrt(v.size))
     return Estimate(mean, mean - half, mean + half)
 
 
