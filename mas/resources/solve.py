@@ -1,0 +1,120 @@
+"""One entry point for every placement algorithm, looked up by name, with its gap reported.
+
+``ALGORITHMS`` maps a name to ``func(problem, objective, **options) -> assignment``;
+``place`` runs one, times it, and attaches the best bound it can afford: the
+exact optimum when the integer program is small enough (``exact_limit`` pairs
+of task and node), otherwise the cheap bound of ``bounds.placement_bound``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from mas.errors import InputError
+from mas.resources.anneal import anneal_placement
+from mas.resources.bounds import placement_bound
+from mas.resources.exact import InfeasibleError, exact_placement
+from mas.resources.genetic import genetic_placement
+from mas.resources.greedy import GREEDY_RULES, greedy_placement
+from mas.resources.placement import PlacementResult, check_objective, check_placement, objective_value
+
+ALGORITHMS: dict[str, Callable] = {}
+DEFAULT_ALGORITHM = "ffd"
+#: task x node pairs up to which ``place`` also solves the exact program to report the true gap
+EXACT_LIMIT = 5_000
+
+
+def register(name: str):
+    """Decorator: make a placement algorithm findable as ``name``."""
+
+    def deco(func: Callable) -> Callable:
+        ALGORITHMS[name] = func
+        return func
+
+    return deco
+
+
+for _rule in GREEDY_RULES:
+    register(_rule)(lambda problem, objective, _r=_rule, **_: greedy_placement(problem, _r))
+
+
+@register("anneal")
+def _anneal(problem, objective, *, seed=None, time_limit=None, iterations=None, **_):
+    return anneal_placement(problem, objective, seed=seed, time_limit=time_limit,
+                            iterations=20_000 if iterations is None else iterations)
+
+
+@register("genetic")
+def _genetic(problem, objective, *, seed=None, time_limit=None, iterations=None, **_):
+    return genetic_placement(problem, objective, seed=seed, time_limit=time_limit,
+                             generations=100 if iterations is None else iterations)
+
+
+@register("exact")
+def _exact(problem, objective, *, time_limit=None, **_):
+    return exact_placement(problem, objective, time_limit=time_limit).assignment
+
+
+def place(problem, objective: str = "count", algorithm: str = DEFAULT_ALGORITHM, *,
+          seed: int | np.random.Generator | None = None, time_limit: float | None = None,
+          iterations: int | None = None, exact_limit: int = EXACT_LIMIT) -> PlacementResult:
+    """Place ``problem``'s tasks with ``algorithm`` for ``objective``; report value, bound and gap.
+
+    Parameters
+    ----------
+    problem : PlacementProblem
+    objective : {"count", "value", "cost", "balance", "makespan"}
+    algorithm : str
+        A name in ``ALGORITHMS`` (default ``"ffd"``).
+    seed, time_limit, iterations
+        Budget and randomness of the anytime heuristics (and HiGHS' time limit).
+    exact_limit : int
+        Solve the exact program for the gap only up to this many task x node pairs.
+
+    Returns
+    -------
+    PlacementResult
+
+    Raises
+    ------
+    InputError
+        Unknown algorithm or objective; ``InfeasibleError`` when the exact solver
+        proves that cost/balance/makespan cannot place every task.
+
+    Examples
+    --------
+    >>> from mas.resources.problem import PlacementProblem, Task, Node
+    >>> p = PlacementProblem.from_lists([Task("a", {"cpu": 2}), Task("b", {"cpu": 3})], [Node("x", {"cpu": 4})])
+    >>> r = place(p, "count", "ffd")
+    >>> r.value, r.bound, r.gap
+    (1.0, 1.0, 0.0)
+    """
+    check_objective(objective)
+    func = ALGORITHMS.get(algorithm)
+    if func is None:
+        raise InputError("algorithm", algorithm, f"unknown; choose one of {', '.join(sorted(ALGORITHMS))}")
+    start = time.perf_counter()
+    if algorithm == "exact":
+        sol = exact_placement(problem, objective, time_limit=time_limit)
+        a, optimal = sol.assignment, sol.optimal
+    else:
+        a, optimal = func(problem, objective, seed=seed, time_limit=time_limit, iterations=iterations), False
+    seconds = time.perf_counter() - start
+    a = check_placement(problem, a)
+    result = PlacementResult(problem, a, objective, algorithm, objective_value(problem, a, objective), seconds,
+                             optimal=optimal)
+    if algorithm == "exact":
+        return result.with_bound(result.value if optimal else sol.dual_bound, is_optimum=optimal)
+    if problem.n_tasks * problem.n_nodes <= exact_limit:
+        try:
+            sol = exact_placement(problem, objective, time_limit=10.0)
+        except InfeasibleError:
+            sol = None
+        if sol is not None and sol.optimal:
+            opt = objective_value(problem, sol.assignment, objective)
+            result.optimal = bool(np.isclose(result.value, opt))
+            return result.with_bound(opt, is_optimum=True)
+    return result.with_bound(placement_bound(problem, objective))
