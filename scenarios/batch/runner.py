@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,20 +132,23 @@ def run_batch(
             try:
                 while in_flight:
                     finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-                    for fut in finished:
+                    # execute() catches the scenario's own errors: an exception here is the
+                    # executor's (a worker died); store what did finish, then stop
+                    lost = [f for f in finished if _failed(f)]
+                    for fut in (f for f in finished if not _failed(f)):
                         run = in_flight.pop(fut)
-                        try:
-                            outcome = fut.result()  # execute() catches the scenario's own errors
-                        except Exception as exc:
-                            raise ExecutorFailure(f"run {run.key} {run.params} seed {run.seed}: "
-                                                  f"{type(exc).__name__}: {exc}") from exc
-                        row = _row(config.scenario, run, outcome)
+                        row = _row(config.scenario, run, fut.result())
                         store.append(row)
                         done[run.key] = row
                         ran += 1
                         if row["status"] != "ok":
                             errors.append(f"run {run.key} {run.params} seed {run.seed}: {row['error']}")
                         bar.advance()
+                    if lost:
+                        run = in_flight[lost[0]]
+                        exc = CancelledError() if lost[0].cancelled() else lost[0].exception()
+                        raise ExecutorFailure(f"run {run.key} {run.params} seed {run.seed}: "
+                                              f"{type(exc).__name__}: {exc}") from exc
                     fill()
             finally:
                 for fut in in_flight:  # an executor failure or Ctrl-C: do not leave work queued
@@ -156,6 +159,10 @@ def run_batch(
     if all(r.key in done for r in runs):
         result.table = store.write_table([done[r.key] for r in runs], scenario.curves)
     return result
+
+
+def _failed(fut) -> bool:
+    return fut.cancelled() or fut.exception() is not None
 
 
 def _row(scenario: str, run: Run, outcome: dict) -> dict:
