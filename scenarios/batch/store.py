@@ -1,6 +1,7 @@
 """Where a batch keeps its results: one JSON line per finished run, durable on disk before the next.
 
-``DIR/results.jsonl`` is appended, flushed and fsynced per run, so a process
+``DIR/results.jsonl`` is appended, flushed and fsynced as runs finish (one fsync
+for the runs that finish together), so a process
 killed at any moment (even ``kill -9``) loses at most the run being written; a
 line cut short by the kill is dropped when the store is reopened and that run
 is done again. ``DIR/batch.json`` records the plan; ``DIR/results.csv`` is
@@ -110,13 +111,23 @@ class ResultStore:
             _fsync_dir(self.dir)  # the new file's directory entry must survive a crash too
         return self
 
-    def append(self, row: Mapping[str, Any]) -> None:
-        """Write one finished run and make it durable before returning."""
+    def append(self, row: Mapping[str, Any], *, sync: bool = True) -> None:
+        """Write one finished run; durable on return unless ``sync=False`` (then call :meth:`sync`).
+
+        The run counts as finished only once its line is durable: rows appended
+        without sync and lost in a crash are simply run again.
+        """
         if self._handle is None:
             raise RuntimeError("ResultStore.append outside 'with store:'")
         self._handle.write(json.dumps(encode(row), allow_nan=False) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        if sync:
+            self.sync()
+
+    def sync(self) -> None:
+        """Flush and fsync what was appended."""
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
 
     def close(self) -> None:
         if self._handle is not None:
