@@ -147,7 +147,7 @@ def plot_batch(directory: str | Path, *, x: str | None = None, y: str | None = N
                 raise InputError("--x", x, f"nothing varies to plot {metric} against; name a parameter")
         mhue = hue if hue != mx else None
         if mhue is None and hue is None:
-            mhue = next((p for p in varying if p != mx), None) if not is_curve else None
+            mhue = next((p for p in varying if p != mx), None)
         facet_keys = [p for p in varying if p not in (mx, mhue)]
         path, summ, panels = _draw(metric, rows, mx, mhue, facet_keys, is_curve, curves.get(metric),
                                    metric in defaults.minimize, out, plan,
@@ -256,7 +256,7 @@ def _draw(metric, rows, mx, mhue, facet_keys, is_curve, axis, minimize, out: Pat
             summaries.append(Summary(**summary))
         if not numeric_x:
             ax.set_xticks(range(len(all_x)), [str(v) for v in all_x])
-        elif is_curve and len(all_x) <= 25:
+        elif len(all_x) <= (25 if is_curve else 12):
             ax.set_xticks(all_x)
         ax.set(xlabel=mx, ylabel=metric + (" (log scale)" if logy else ""),
                title=_label(facet_keys, pkey) if facet_keys else "")
