@@ -92,3 +92,13 @@ def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(InputError) as e:
         plot_batch(tmp_path)
     assert e.value.field == "DIR"
+
+
+def test_only_runs_of_the_current_plan_are_plotted(tmp_path):
+    small = {"scenario": "cost-sweep", "seeds": 2, "params": {"subtasks": 2}, "grid": {"agents": [3]}}
+    with open_executor(workers=0) as (ex, _):
+        run_batch(parse_config(small | {"grid": {"agents": [3, 4]}}), tmp_path, ex, progress=False)
+        run_batch(parse_config(small), tmp_path, ex, progress=False)  # the config shrank
+    assert len(ResultStore(tmp_path).load()) == 4
+    (s,) = [s for s in plot_batch(tmp_path).summaries if s.metric == "G"]
+    assert s.panel == "all" and s.seeds == 2

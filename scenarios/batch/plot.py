@@ -24,6 +24,7 @@ from mas.errors import InputError
 from mas.files import save_figure
 from scenarios.batch import registry
 from scenarios.batch.registry import PlotDefaults
+from scenarios.batch.config import run_key
 from scenarios.batch.store import ResultStore
 
 
@@ -82,6 +83,9 @@ def load_rows(directory: str | Path) -> tuple[dict, list[dict]]:
     if plan is None:
         raise InputError("DIR", str(directory), "holds no batch results (no batch.json; run `mas batch` first)")
     rows = [r for r in store.load().values() if r.get("status") == "ok"]
+    if plan.get("points") is not None:  # rows of an earlier, different config in the same DIR stay out
+        keys = {run_key(plan["scenario"], p, s) for p in plan["points"] for s in plan["seeds"]}
+        rows = [r for r in rows if r["key"] in keys]
     if not rows:
         raise InputError("DIR", str(directory), "holds no finished successful runs yet")
     return plan, rows

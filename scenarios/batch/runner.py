@@ -73,7 +73,7 @@ class BatchResult:
 def plan_of(config: BatchConfig) -> dict:
     return {"scenario": config.scenario, "plugins": list(config.plugins), "varying": config.varying,
             "params": list(config.points[0]), "seeds": config.seeds, "runs": len(config.points) * len(config.seeds),
-            "source": config.source, "description": config.description}
+            "source": config.source, "description": config.description, "points": config.points}
 
 
 def run_batch(
