@@ -1,0 +1,84 @@
+"""Where runs execute: anything with the standard ``concurrent.futures.Executor`` interface.
+
+- ``workers=0``: in this process, one run after another (for debugging: breakpoints work);
+- default: a local ``ProcessPoolExecutor`` with ``workers`` processes (all cores);
+- ``scheduler=ADDRESS``: a Dask distributed cluster (``pip install 'mas-negotiation[dask]'``),
+  through ``Client(ADDRESS).get_executor()``; ``scheduler="local"`` starts a
+  ``LocalCluster`` of ``workers`` single-threaded processes on this machine.
+
+The Dask workers must be able to import this package (install it on them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+from mas.errors import InputError
+
+
+class InlineExecutor(Executor):
+    """Runs each task at submit time in the calling process (no parallelism)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001  (handed to the caller through the future)
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """An executor and how many runs it can do at once; shut down on exit.
+
+    Raises
+    ------
+    InputError naming ``--workers`` or ``--scheduler`` for a bad value, a
+    missing dask installation, or a scheduler that cannot be reached.
+    """
+    if workers is not None and (not isinstance(workers, int) or workers < 0):
+        raise InputError("--workers", workers, "must be a whole number >= 0 (0 = in this process)")
+    if scheduler is None:
+        if workers == 0:
+            yield InlineExecutor(), 1
+            return
+        n = workers or default_workers()
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            yield pool, n
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--scheduler", scheduler,
+                         "needs dask.distributed: pip install 'mas-negotiation[dask]'") from None
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(LocalCluster(n_workers=workers or default_workers(),
+                                                       threads_per_worker=1, processes=True,
+                                                       dashboard_address=None))
+            target: object = cluster
+        else:
+            target = scheduler
+        try:
+            client = stack.enter_context(Client(target, timeout="10s"))
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", scheduler, f"cannot connect ({exc})") from None
+        yield client_executor(client)
+
+
+def client_executor(client) -> tuple[Executor, int]:
+    """A ``concurrent.futures`` executor on a Dask client and its number of worker threads."""
+    threads = sum(client.nthreads().values()) or 1
+    # pure=False: two runs with equal arguments are still two runs (dask would merge them)
+    return client.get_executor(pure=False), threads
