@@ -64,3 +64,80 @@ def has_space_renderer() -> bool:
     except ImportError:  # pragma: no cover - viz extras missing
         return False
     return hasattr(viz, "SpaceRenderer")
+
+
+# -- the browser view (SolaraViz) -----------------------------------------------------
+# Mesa's own network drawing differs between releases and is unusable for us on both:
+# 3.3's draws agents at ``pos[node]`` with the node used as a list index (agents on node
+# ids that are not 0..n-1 are silently dropped) and lays the graph out again every
+# frame; 3.4+'s SpaceRenderer maps node ids through a dict but has another call shape
+# (``setup_structure`` / ``draw_structure()``). The pages therefore draw every space
+# themselves on a plain matplotlib Figure in a component of their own (the one shape
+# that is the same on every release: a callable ``model -> element`` that reads
+# :func:`update_counter`), and :func:`solara_viz` passes SolaraViz only the options
+# the installed release accepts. Mesa's own step counter is no help either (3.3 shows
+# ``model.steps``, 3.5 ``model.time``): each page shows its model's ``tick``.
+
+
+def update_counter():
+    """Mesa's reactive frame counter: a component that reads it redraws after each step."""
+    try:
+        from mesa.visualization.utils import update_counter
+    except ImportError:  # pragma: no cover - a release that moved it
+        from mesa.visualization.solara_viz import update_counter
+    return update_counter
+
+
+def _front_end_is_vue3() -> bool:
+    try:
+        from solara.server import server
+    except ImportError:  # pragma: no cover - solara without its server
+        return False
+    return bool(getattr(server, "vue3", False))
+
+
+def fixed_layout() -> bool:
+    """Lay SolaraViz's components out in a fixed two-column grid where its own layout cannot load.
+
+    Mesa (3.3 and 3.5 alike) puts the components in ``solara.GridDraggable``, whose
+    browser half is a Vue 2 library that throws on load under the Vue 3 front end
+    current Solara serves with ipyvue 3 (the page then stays empty); Mesa 3.3 also
+    uses Vuetify 2 tab widgets that ipyvuetify 3 lacks. Where the front end is Vue 3,
+    Mesa's ``ComponentsView`` is replaced by a fixed grid of the same components,
+    page after page (the pages keep every other part of SolaraViz). True if replaced.
+    """
+    if not _front_end_is_vue3():
+        return False
+    import solara
+    from mesa.visualization import solara_viz as sv
+
+    if getattr(sv.ComponentsView, "_mas_fixed", False):
+        return True
+
+    @solara.component
+    def ComponentsView(components, model):
+        pages: dict[int, list] = {}
+        for item in components:
+            component, page = item if isinstance(item, tuple) else (item, 0)
+            pages.setdefault(page, []).append(component)
+        for page in sorted(pages):
+            if len(pages) > 1:
+                solara.Text(f"Page {page}")
+            with solara.GridFixed(columns=2, align_items="start"):
+                for component in pages[page]:
+                    component(model)
+
+    ComponentsView._mas_fixed = True
+    sv.ComponentsView = ComponentsView
+    return True
+
+
+def solara_viz(model, components, **options):
+    """``mesa.visualization.SolaraViz(model, components, **options)`` keeping only the options
+    this release accepts (e.g. ``render_interval``, ``play_interval``, ``name``)."""
+    from mesa.visualization import SolaraViz
+
+    fixed_layout()
+
+    accepted = _params(getattr(SolaraViz, "f", SolaraViz))
+    return SolaraViz(model, components=components, **{k: v for k, v in options.items() if k in accepted})

@@ -1,0 +1,79 @@
+"""``mas viz``: serve a browser page (Mesa's SolaraViz) for one of the models."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from mas.errors import InputError
+
+PAGES = ("negotiation", "crowd", "resources")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("viz", help="watch a model run in the browser (Mesa SolaraViz)",
+                       description="Start a Solara server with the page of one model and print its address. "
+                                   "It listens on localhost only unless --host says otherwise.")
+    p.add_argument("--model", choices=PAGES, default="negotiation", help="which page (default negotiation)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
+    p.add_argument("--render-interval", type=int, default=1, metavar="N",
+                   help="steps per drawn frame when the page opens (raise it for big runs; default 1)")
+    p.set_defaults(run=run)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def server_command(page: str, host: str, port: int) -> list[str]:
+    """The Solara command line that serves ``page`` (production mode: no reloader, no browser)."""
+    from scenarios.viz import PAGES as MODULES
+
+    return [sys.executable, "-m", "solara", "run", MODULES[page], "--host", host, "--port", str(port),
+            "--production", "--no-open", "--log-level", "warning"]
+
+
+def server_env(render_interval: int = 1) -> dict[str, str]:
+    """The environment of the server: this project importable, the render interval handed over."""
+    from scenarios.viz.assets import cache_dir
+    from scenarios.viz.components import RENDER_INTERVAL_ENV
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env[RENDER_INTERVAL_ENV] = str(render_interval)
+    env.setdefault("MPLBACKEND", "Agg")
+    env.setdefault("SOLARA_ASSETS_PROXY_CACHE_DIR", str(cache_dir()))  # see scenarios.viz.assets
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    return env
+
+
+def run(args) -> int:
+    if not 0 <= args.port <= 65535:
+        raise InputError("--port", args.port, "must be in 0..65535")
+    if args.render_interval < 1:
+        raise InputError("--render-interval", args.render_interval, "must be >= 1")
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise InputError("--model", args.model, "needs solara: pip install 'mas-negotiation[viz]'") from None
+    port = args.port or free_port(args.host)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"mas viz: the {args.model} page is at http://{shown}:{port}/ (Ctrl-C stops the server)", flush=True)
+    proc = subprocess.Popen(server_command(args.model, args.host, port), env=server_env(args.render_interval))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise

@@ -1,0 +1,1 @@
+"""The negotiation page: agents negotiating over the topology, tick by tick."""

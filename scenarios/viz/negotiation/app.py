@@ -1,0 +1,34 @@
+"""The negotiation page: ``mas viz --model negotiation`` (or ``solara run scenarios/viz/negotiation/app.py``)."""
+
+from mesa.visualization import make_plot_component
+
+from mas.compat import solara_viz
+from protocols import names
+from scenarios.viz.components import (
+    figure_component, integer_ticks, render_interval, select, slider, text_component,
+)
+from scenarios.viz.negotiation.draw import draw_gk, draw_topology, status
+from scenarios.viz.negotiation.model import NegotiationView
+from topologies import KINDS
+
+model_params = {
+    "topology": select("Topology", "small-world", KINDS),
+    "agents": slider("Agents", 20, 2, 200),
+    "subtasks": slider("Subtasks", 8, 1, 40),
+    "protocol": select("Protocol", "cnp", names()),
+    "seed": slider("Seed", 1, 0, 99),
+    "loss": slider("Message loss", 0.0, 0.0, 0.5, 0.05),
+    "crash_prob": slider("Crash probability", 0.0, 0.0, 0.5, 0.05),
+}
+
+model = NegotiationView()
+components = [
+    text_component(status),
+    figure_component(draw_topology, figsize=(7, 5.5)),
+    figure_component(draw_gk, figsize=(6, 4)),
+    make_plot_component({"messages": "#4e79a7", "lost_this_tick": "#e15759"}, post_process=integer_ticks),
+    make_plot_component({"D": "#59a14f"}, post_process=integer_ticks),
+    make_plot_component({"G": "#f28e2b"}, post_process=integer_ticks),
+]
+page = solara_viz(model, components, model_params=model_params, name="Negotiation",
+                  render_interval=render_interval())
