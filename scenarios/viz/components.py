@@ -7,6 +7,7 @@ fills a plain ``matplotlib.figure.Figure`` (never pyplot) from the model.
 
 from __future__ import annotations
 
+import io
 import os
 
 import solara
@@ -46,12 +47,25 @@ def select(label: str, value, values) -> dict:
     return {"type": "Select", "value": value, "values": list(values), "label": label}
 
 
-@solara.component
-def FigureView(model, draw, figsize):
-    update_counter().get()  # redraw after every step, reset and play frame
-    fig = Figure(figsize=figsize, layout="constrained")
+def render_png(model, draw, figsize=(6.0, 5.0), dpi: int = 80) -> bytes:
+    """``draw(model, fig)`` on a fresh Figure, as PNG bytes (what a figure component shows)."""
+    fig = Figure(figsize=figsize, dpi=dpi)
     draw(model, fig)
-    solara.FigureMatplotlib(fig, format="png")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
+@solara.component
+def FigureView(model, draw, figsize, key=None, caption=None):
+    frame = update_counter().get()  # read on every render: redraw after each step, reset and play frame
+    # a figure whose content changes rarely (key given) is drawn again only when its key changes
+    token = frame if key is None else key(model)
+    png = solara.use_memo(lambda: render_png(model, draw, figsize), dependencies=[model, token])
+    with solara.Column(gap="2px"):
+        if caption is not None:
+            solara.Text(caption(model), classes=["mas-status"])
+        solara.Image(png)
 
 
 @solara.component
@@ -60,11 +74,15 @@ def TextView(model, describe):
     solara.Text(describe(model))
 
 
-def figure_component(draw, *, page: int = 0, figsize: tuple[float, float] = (6.0, 5.0)):
-    """A ``(component, page)`` pair for SolaraViz: the figure ``draw(model, fig)`` fills."""
+def figure_component(draw, *, page: int = 0, figsize: tuple[float, float] = (6.0, 5.0), key=None, caption=None):
+    """A ``(component, page)`` pair for SolaraViz: the figure ``draw(model, fig)`` fills.
+
+    ``key(model)``: the figure is drawn again only when this value changes (for
+    panels that change rarely); ``caption(model)``: a line of text shown above it.
+    """
 
     def make(model):
-        return FigureView(model=model, draw=draw, figsize=figsize)
+        return FigureView(model=model, draw=draw, figsize=figsize, key=key, caption=caption)
 
     return make, page
 

@@ -4,10 +4,8 @@ from mesa.visualization import make_plot_component
 
 from mas.compat import solara_viz
 from protocols import names
-from scenarios.viz.components import (
-    figure_component, integer_ticks, render_interval, select, slider, text_component,
-)
-from scenarios.viz.negotiation.draw import draw_gk, draw_topology, status
+from scenarios.viz.components import figure_component, integer_ticks, render_interval, select, slider
+from scenarios.viz.negotiation.draw import d_and_g_axes, draw_gk, draw_topology, gk_key, status
 from scenarios.viz.negotiation.model import NegotiationView
 from topologies import KINDS
 
@@ -23,12 +21,10 @@ model_params = {
 
 model = NegotiationView()
 components = [
-    text_component(status),
-    figure_component(draw_topology, figsize=(7, 5.5)),
-    figure_component(draw_gk, figsize=(6, 4)),
+    figure_component(draw_topology, figsize=(7, 5.5), caption=status),
+    figure_component(draw_gk, figsize=(6, 4.5), key=gk_key),
     make_plot_component({"messages": "#4e79a7", "lost_this_tick": "#e15759"}, post_process=integer_ticks),
-    make_plot_component({"D": "#59a14f"}, post_process=integer_ticks),
-    make_plot_component({"G": "#f28e2b"}, post_process=integer_ticks),
+    make_plot_component({"D": "#59a14f", "G": "#f28e2b"}, post_process=d_and_g_axes),
 ]
 page = solara_viz(model, components, model_params=model_params, name="Negotiation",
                   render_interval=render_interval())

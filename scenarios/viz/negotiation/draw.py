@@ -150,3 +150,24 @@ def status(model) -> str:
     return (f"Tick {model.tick}{' (done)' if model.done else ''} | messages this tick: {msgs.size} "
             f"(lost {int(msgs['lost'].sum())}) | sent: {model.channel.sent} | D: {score.D:.4g} | G: {g} | "
             f"allocated: {int((model.allocation >= 0).sum())}/{model.m} | best k: {model.sweep.best_k}")
+
+
+def gk_key(model) -> tuple:
+    """What the G(k) panel shows that can change during a run: where the protocol's allocation stands."""
+    score = model.current_score()
+    return len(score.working), score.G
+
+
+def d_and_g_axes(ax) -> None:
+    """``post_process`` for the D-and-G plot: G (a k^-kappa fraction of D) on its own right-hand axis."""
+    lines = ax.get_lines()
+    if len(lines) < 2:
+        return
+    d, g = lines[0], lines[1]
+    twin = ax.twinx()
+    twin.plot(g.get_xdata(), g.get_ydata(), color=g.get_color(), label=g.get_label())
+    g.remove()
+    ax.set_ylabel("D (total cost)", color=d.get_color())
+    twin.set_ylabel("G = D k^-kappa", color=g.get_color())
+    ax.legend(handles=[d, *twin.get_lines()], loc="upper left")
+    ax.grid(alpha=0.3)

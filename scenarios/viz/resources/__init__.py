@@ -1,0 +1,1 @@
+"""The resources page: jobs queueing for nodes with several kinds of capacity."""
