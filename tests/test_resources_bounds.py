@@ -7,7 +7,7 @@ from hypothesis import given
 from mas.resources import bounds
 from mas.resources.bounds import fits_anywhere, placement_bound
 from mas.resources.problem import MAXIMIZE, OBJECTIVES, Node, PlacementProblem, Task
-from tests.resources_strategies import brute_force, problems
+from resources_strategies import brute_force, problems
 
 
 @given(problems(max_tasks=5, max_nodes=3))
