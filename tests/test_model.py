@@ -135,9 +135,23 @@ def test_stopping_at_max_ticks_gives_reasons():
     assert "max ticks" in result.unallocated[0]["reason"]
 
 
+def test_asking_for_the_result_mid_run_changes_nothing():
+    from protocols import negotiate
+    from protocols.contract_net import ContractNet
+
+    inst = generate_instance("small-world", 12, 5, seed=8)
+    model = NegotiationModel(inst, ContractNet(), rng=8)
+    model.step()
+    early = model.result()
+    assert early.allocation == [None] * 5 and "tick 1" in early.unallocated[0]["reason"]
+    final = model.run()
+    assert final.to_dict() == negotiate(inst, "cnp", seed=8)[0].to_dict()
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"crash_prob": 1.0}, "crash_prob"), ({"fail_prob": -1}, "fail_prob"), ({"initiator": 6}, "initiator"),
     ({"max_ticks": 0}, "max_ticks"), ({"crash_ticks": {9: 1}}, "crash_ticks"), ({"capacity": 0}, "capacity"),
+    ({"crash_ticks": {1: 0}}, "crash_ticks"),
 ])
 def test_bad_options_name_the_field(kwargs, field):
     with pytest.raises(InputError, match=field):
