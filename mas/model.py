@@ -192,7 +192,12 @@ class NegotiationModel(mesa.Model):
         return self.agent_list
 
     def current_score(self):
-        return self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+        """D, G, working agents of the allocation as it stands (cached until it changes)."""
+        key = self.allocation.tobytes()
+        if getattr(self, "_score_key", None) != key:
+            self._score = self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+            self._score_key = key
+        return self._score
 
     def messages_this_tick(self) -> np.ndarray:
         """The messages sent during the last tick (a view draws these)."""
