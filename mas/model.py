@@ -88,9 +88,10 @@ class NegotiationModel(mesa.Model):
     misreport : {agent: amount added to its bids}.
     max_ticks : the run stops here; unfinished subtasks are reported with a reason.
 
-    The DataCollector records, after every tick, the cumulative messages sent,
-    delivered and lost, the communication cost so far, the number of allocated
-    subtasks, and D and G of the current allocation. ``messages_this_tick()``
+    The DataCollector records, after every tick, the messages sent, delivered
+    and lost so far and during the tick (``sent_tick``, ...), the communication
+    cost so far, the number of allocated subtasks, and D and G of the current
+    allocation. ``messages_this_tick()``
     and each agent's ``state`` and ``load`` are what a view draws.
 
     Raises
@@ -166,11 +167,15 @@ class NegotiationModel(mesa.Model):
         self.crashed_now = np.empty(0, dtype=np.intp)
         self.released = np.empty(0, dtype=np.intp)
         self.protocol = protocol
+        self._before = (0, 0, 0)
         protocol.setup(self)
         self.datacollector = mesa.DataCollector(model_reporters={
             "sent": lambda mo: mo.channel.sent,
             "delivered": lambda mo: mo.channel.delivered,
             "lost": lambda mo: mo.channel.lost,
+            "sent_tick": lambda mo: mo.channel.sent - mo._before[0],
+            "delivered_tick": lambda mo: mo.channel.delivered - mo._before[1],
+            "lost_tick": lambda mo: mo.channel.lost - mo._before[2],
             "communication_cost": lambda mo: mo.channel.communication_cost,
             "allocated": lambda mo: int((mo.allocation >= 0).sum()),
             "D": lambda mo: mo.current_score().D,
@@ -209,6 +214,7 @@ class NegotiationModel(mesa.Model):
             return
         self.tick += 1
         self.channel.begin_tick()
+        self._before = (self.channel.sent, self.channel.delivered, self.channel.lost)
         for a in self.agent_list:
             a.announcing = False
         crashed = [a.index for a in self.agent_list if not a.crashed and a.crash_tick == self.tick]

@@ -56,9 +56,11 @@ def test_ticks_latency_and_datacollector_series():
     # complete graph: 1 hop; cfp at tick 1 arrives at 2, answers arrive at 3
     assert result.ticks == 3
     df = model.datacollector.get_model_vars_dataframe()
-    assert list(df.columns) == ["sent", "delivered", "lost", "communication_cost", "allocated", "D", "G"]
+    assert list(df.columns) == ["sent", "delivered", "lost", "sent_tick", "delivered_tick", "lost_tick",
+                                "communication_cost", "allocated", "D", "G"]
     assert df["sent"].tolist() == [0, 4, 8, 8]
     assert df["delivered"].tolist() == [0, 0, 4, 8]
+    assert df["sent_tick"].tolist() == [0, 4, 4, 0] and df["delivered_tick"].tolist() == [0, 0, 4, 4]
     assert df["allocated"].tolist() == [0, 0, 0, 3]
     assert df["D"].iloc[-1] == pytest.approx(result.D)
     assert result.communication_cost == pytest.approx(2 * model.negotiation[0, 1:].sum())
