@@ -63,8 +63,8 @@ class NegotiationAgent(CellAgent):
         if self.crashed or (self.capacity is not None and self.load >= self.capacity):
             return np.full(subtasks.size, np.inf)
         self.bid_tick = self.model.tick
-        bids = self.cost(subtasks) + extra + self.misreport
-        return np.where(np.isfinite(self.cost(subtasks)), bids, np.inf)
+        cost = self.cost(subtasks)
+        return np.where(np.isfinite(cost), cost + extra + self.misreport, np.inf)
 
     def respond(self, subtasks) -> np.ndarray:
         """Carry out accepted ``subtasks``: True where done, False where it fails (seeded)."""

@@ -88,6 +88,12 @@ class NegotiationModel(mesa.Model):
     misreport : {agent: amount added to its bids}.
     max_ticks : the run stops here; unfinished subtasks are reported with a reason.
 
+    The DataCollector records, after every tick, the messages sent, delivered
+    and lost so far and during the tick (``sent_tick``, ...), the communication
+    cost so far, the number of allocated subtasks, and D and G of the current
+    allocation. ``messages_this_tick()``
+    and each agent's ``state`` and ``load`` are what a view draws.
+
     Raises
     ------
     InputError for probabilities outside [0, 1) or unknown agents.
@@ -147,6 +153,8 @@ class NegotiationModel(mesa.Model):
         for j, t in (crash_ticks or {}).items():
             if not 0 <= int(j) < n:
                 raise InputError("crash_ticks", j, f"agents are numbered 0..{n - 1}")
+            if int(t) < 1:
+                raise InputError(f"crash_ticks[{j}]", t, "ticks start at 1")
             self.agent_list[int(j)].crash_tick = int(t)
 
         self.live = np.ones(n, dtype=bool)
@@ -159,11 +167,15 @@ class NegotiationModel(mesa.Model):
         self.crashed_now = np.empty(0, dtype=np.intp)
         self.released = np.empty(0, dtype=np.intp)
         self.protocol = protocol
+        self._before = (0, 0, 0)
         protocol.setup(self)
         self.datacollector = mesa.DataCollector(model_reporters={
             "sent": lambda mo: mo.channel.sent,
             "delivered": lambda mo: mo.channel.delivered,
             "lost": lambda mo: mo.channel.lost,
+            "sent_tick": lambda mo: mo.channel.sent - mo._before[0],
+            "delivered_tick": lambda mo: mo.channel.delivered - mo._before[1],
+            "lost_tick": lambda mo: mo.channel.lost - mo._before[2],
             "communication_cost": lambda mo: mo.channel.communication_cost,
             "allocated": lambda mo: int((mo.allocation >= 0).sum()),
             "D": lambda mo: mo.current_score().D,
@@ -185,7 +197,12 @@ class NegotiationModel(mesa.Model):
         return self.agent_list
 
     def current_score(self):
-        return self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+        """D, G, working agents of the allocation as it stands (cached until it changes)."""
+        key = self.allocation.tobytes()
+        if getattr(self, "_score_key", None) != key:
+            self._score = self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+            self._score_key = key
+        return self._score
 
     def messages_this_tick(self) -> np.ndarray:
         """The messages sent during the last tick (a view draws these)."""
@@ -197,6 +214,7 @@ class NegotiationModel(mesa.Model):
             return
         self.tick += 1
         self.channel.begin_tick()
+        self._before = (self.channel.sent, self.channel.delivered, self.channel.lost)
         for a in self.agent_list:
             a.announcing = False
         crashed = [a.index for a in self.agent_list if not a.crashed and a.crash_tick == self.tick]
@@ -234,28 +252,32 @@ class NegotiationModel(mesa.Model):
         finish = getattr(self.protocol, "finish", None)
         if finish is not None:
             extra = finish(self) or {}
-        dead = np.flatnonzero((self.allocation >= 0) & ~self.live[np.maximum(self.allocation, 0)])
+        # work on copies: a view may ask for the result in the middle of a run
+        allocation = self.allocation.copy()
+        reasons = {s: r for s, r in self.reasons.items() if allocation[s] < 0}
+        dead = np.flatnonzero((allocation >= 0) & ~self.live[np.maximum(allocation, 0)])
         for s in dead.tolist():  # a protocol should never leave these; make sure
-            self.allocation[s] = -1
-            self.reasons.setdefault(s, "agent crashed")
-        for s in np.flatnonzero(self.allocation < 0).tolist():
-            self.reasons.setdefault(s, "not allocated when the run stopped" + (
-                "" if self.done else f" (max ticks {self.tick} reached)"))
-        for s in np.flatnonzero(self.allocation >= 0).tolist():
-            self.reasons.pop(s, None)
-        score = self.current_score()
+            allocation[s] = -1
+            reasons.setdefault(s, "agent crashed")
+        stopped = ("not allocated when the run ended" if self.done else
+                   f"not allocated when the run stopped at tick {self.tick}"
+                   + (" (max ticks reached)" if self.tick >= self.max_ticks else ""))
+        for s in np.flatnonzero(allocation < 0).tolist():
+            reasons.setdefault(s, stopped)
+        alloc_list = [int(a) if a >= 0 else None for a in allocation]
+        score = self.costs.score(alloc_list)
         return NegotiationResult(
             protocol=getattr(self.protocol, "name", type(self.protocol).__name__),
             n=self.n, m=self.m, seed=self.seed_value,
-            allocation=[int(a) if a >= 0 else None for a in self.allocation],
-            unallocated=[{"subtask": s, "reason": self.reasons[s]} for s in sorted(self.reasons)],
+            allocation=alloc_list,
+            unallocated=[{"subtask": s, "reason": reasons[s]} for s in sorted(reasons)],
             participants=score.working,
             D=score.D, G=score.G,
             messages=self.channel.stats(),
             communication_cost=self.channel.communication_cost,
             ticks=self.tick,
             payments=[None if (a < 0 or not np.isfinite(p)) else float(p)
-                      for a, p in zip(self.allocation, self.payments)],
+                      for a, p in zip(allocation, self.payments)],
             crashed=[a.index for a in agents_of(self.agents) if a.crashed],
             extra=extra,
         )

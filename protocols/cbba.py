@@ -17,14 +17,18 @@ conflict-free). The transmission cost of joining would make marginal costs
 *fall* after the first subtask, which breaks that condition, so CBBA leaves it
 out; a k-swaps pass afterwards can account for it.
 
-The run has converged when every live agent holds the same view and nothing
-changed during the tick; the rounds (ticks) to get there are reported. If it
-stops earlier (max ticks, a partition by crashes), a subtask that several live
-agents claim, or whose winner crashed, is reported unallocated with the reason.
+The run has converged when every live agent holds the same view, every winner
+in it is alive, and nothing changed during the tick; the rounds (ticks) to get there are reported. An agent
+that has not heard from a neighbour for ``2 * latency + 2`` ticks takes it for
+crashed and drops its bids (a fresh timestamp spreads that news), so the others
+bid for its subtasks. If the run stops without agreement (max ticks, a
+partition by crashes), a subtask that several live agents claim, or whose
+winner crashed, is reported unallocated with the reason.
 """
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 
 from mas.errors import InputError
@@ -72,6 +76,8 @@ class CBBA(Mechanism):
         self.limit = self.bundle_limit or state.capacity or m
         self.converged = False
         self.rounds = 0
+        self.heard = np.zeros((n, n), dtype=np.int64)  # tick agent i last heard from agent k
+        self.timeout = 2 * int(state.channel.latency.max()) + 2
         # each agent's base bid per subtask, asked once through the agent interface (inf = cannot)
         everything = np.arange(m)
         self.cost = np.stack([a.propose(everything) for a in state.agent_list])
@@ -103,6 +109,20 @@ class CBBA(Mechanism):
         yi[reset], zi[reset] = np.inf, NONE
         np.maximum(si, sk, out=si)
         si[k] = tick
+
+    def _suspect_silent_neighbours(self, state, tick: int) -> None:
+        """A neighbour silent for ``timeout`` ticks is taken for crashed: drop its bids, with a
+        fresh timestamp so the news spreads. A live neighbour that was only unlucky with lost
+        messages re-asserts its own bids (they carry newer timestamps) the next time it is heard."""
+        for i in np.flatnonzero(state.live).tolist():
+            nb = state.neighbours[i]
+            if nb.size == 0:
+                continue
+            silent = nb[tick - self.heard[i, nb] == self.timeout + 1]
+            for k in silent.tolist():
+                lost = self.z[i] == k
+                self.y[i, lost], self.z[i, lost] = np.inf, NONE
+                self.s[i, k] = tick
 
     def _release(self, i: int) -> None:
         b = self.bundles[i]
@@ -137,6 +157,8 @@ class CBBA(Mechanism):
             k, i, t = int(msg["sender"]), int(msg["receiver"]), int(msg["sent"])
             yk, zk, sk = self.sent[t]
             self._consensus(i, k, yk[k], zk[k], sk[k], tick)
+            self.heard[i, k] = tick
+        self._suspect_silent_neighbours(state, tick)
         for i in live.tolist():
             self.s[i, i] = tick
             self._release(i)
@@ -152,6 +174,9 @@ class CBBA(Mechanism):
         self.rounds = tick
         zl = self.z[live]
         agree = bool((zl == zl[0]).all()) if live.size else True
+        if agree and live.size:  # a crashed winner is not agreement yet: its neighbours will notice
+            w = zl[0][zl[0] >= 0]
+            agree = bool(state.live[w].all())
         self._ledger(state)
         self.converged = agree and not changed and tick > 1
         return StepResult(done=self.converged, allocated=int((state.allocation >= 0).sum()))
@@ -174,9 +199,12 @@ class CBBA(Mechanism):
     def finish(self, state) -> dict:
         self._ledger(state)
         winners = self.z[np.flatnonzero(state.live)[0]] if state.live.any() else np.full(state.m, NONE)
+        live_graph = state.graph.subgraph(np.flatnonzero(state.live).tolist())
+        split = live_graph.number_of_nodes() > 0 and not nx.is_connected(live_graph)
         for t in np.flatnonzero(state.allocation < 0).tolist():
             if self.claims[t] > 1:
-                state.reasons[t] = "no consensus: claimed by several agents"
+                state.reasons[t] = "no consensus: claimed by several agents" + (
+                    " (crashes split the network)" if split else "")
             elif winners[t] >= 0 and not state.live[winners[t]]:
                 state.reasons[t] = "winner crashed"
             elif not np.isfinite(state.C[t, state.live]).any():

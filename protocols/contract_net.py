@@ -215,7 +215,7 @@ class ContractNet(Mechanism):
         order = np.lexsort((pa, pb, ps))
         ps, pa, pb = ps[order], pa[order], pb[order]
         first = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]]) if ps.size else np.empty(0, dtype=np.intp)
-        ends = np.r_[first[1:], ps.size]
+        ends = np.r_[first[1:], ps.size] if ps.size else first
         got = np.zeros(state.m, dtype=bool)
         got[ps] = True
         self._reopen(due[~got[due]], "no proposal", state)

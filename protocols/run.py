@@ -47,8 +47,7 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
         score = model.costs.score(ks.allocation)
         result.allocation = ks.allocation
         result.D, result.G, result.participants = score.D, score.G, score.working
-        result.extra["kswap"] = ks.to_dict() | {"allocation": None}
-        del result.extra["kswap"]["allocation"]
+        result.extra["kswap"] = {k: v for k, v in ks.to_dict().items() if k != "allocation"}
     return result, model
 
 

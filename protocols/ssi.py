@@ -16,7 +16,7 @@ import numpy as np
 
 from mas.errors import InputError
 from mas.messages import ACCEPT_PROPOSAL, CFP, FAILURE, INFORM, PROPOSE, REFUSE, REJECT_PROPOSAL
-from protocols.base import Mechanism, StepResult, group_by
+from protocols.base import Mechanism, StepResult
 from protocols.registry import register
 
 
@@ -89,18 +89,25 @@ class SequentialSingleItem(Mechanism):
         inbox = state.inbox
         perf = inbox["performative"] if inbox.size else np.empty(0)
         cfps = inbox[perf == CFP]
-        open_now = np.flatnonzero(self.open)
-        for j, idx in group_by(cfps["receiver"]):  # contractors bid (one message each)
-            for msg in cfps[idx]:
-                s, b = self._marginal(state, j, open_now)
-                ch.send(j, msg["sender"], PROPOSE if s >= 0 else REFUSE, subtask=s,
-                        conversation=msg["conversation"], content=b, tick=tick)
-        for msg in inbox[perf == PROPOSE]:
-            if msg["conversation"] == self.round and tick <= self.deadline:
-                self.bids.append((int(msg["sender"]), int(msg["subtask"]), float(msg["content"])))
-            else:  # late
-                ch.send(self.auctioneer, msg["sender"], REJECT_PROPOSAL, subtask=msg["subtask"],
-                        conversation=msg["conversation"], tick=tick)
+        if cfps.size:  # contractors bid: one message each, sent as one batch
+            open_now = np.flatnonzero(self.open)
+            subs = np.empty(cfps.size, dtype=np.intp)
+            bids = np.empty(cfps.size)
+            for k, j in enumerate(cfps["receiver"].tolist()):
+                subs[k], bids[k] = self._marginal(state, j, open_now)
+            for perf_, mask in ((PROPOSE, subs >= 0), (REFUSE, subs < 0)):
+                if mask.any():
+                    ch.send(cfps["receiver"][mask], cfps["sender"][mask], perf_, subtask=subs[mask],
+                            conversation=cfps["conversation"][mask], content=bids[mask], tick=tick)
+        props = inbox[perf == PROPOSE]
+        if props.size:
+            valid = (props["conversation"] == self.round) & (tick <= self.deadline)
+            good = props[valid]
+            self.bids += list(zip(good["sender"].tolist(), good["subtask"].tolist(), good["content"].tolist()))
+            late = props[~valid]
+            if late.size:
+                ch.send(self.auctioneer, late["sender"], REJECT_PROPOSAL, subtask=late["subtask"],
+                        conversation=late["conversation"], tick=tick)
         accepts = inbox[perf == ACCEPT_PROPOSAL]
         for msg in accepts:
             j, s = int(msg["receiver"]), int(msg["subtask"])
@@ -153,9 +160,10 @@ class SequentialSingleItem(Mechanism):
         self.attempts[s] += 1
         state.allocation[s] = j
         state.payments[s] = b
-        for a, t, _ in self.bids:
-            if a != j and a != self.auctioneer:
-                ch.send(self.auctioneer, a, REJECT_PROPOSAL, subtask=t, conversation=self.round, tick=tick)
+        losers = [(a, t) for a, t, _ in self.bids if a != j and a != self.auctioneer]
+        if losers:
+            la, lt = zip(*losers)
+            ch.send(self.auctioneer, list(la), REJECT_PROPOSAL, subtask=list(lt), conversation=self.round, tick=tick)
         if j == self.auctioneer:
             if not state.agent_list[j].respond([s])[0]:
                 self._give_back(state, s, "contractor failed")

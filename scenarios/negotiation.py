@@ -53,7 +53,7 @@ def central_rows(instance, best: Optimum) -> list[dict]:
         sweep = costs.sweep(resolve(name, costs))
         r = min((r for r in sweep.rows if math.isfinite(r.D)), key=lambda r: (r.D, r.k))
         rows.append({"protocol": f"central-{name}", "D": r.D, "G": r.G, "gap": gap(r.D, best),
-                     "messages": 0, "communication_cost": 0.0, "ticks": 0, "unallocated": 0})
+                     "messages": 0, "communication_cost": 0.0, "ticks": 0, "unallocated": 0, "payments": None})
     return rows
 
 
@@ -65,7 +65,7 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, **model_option
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, **model_options)
         rows.append({"protocol": name, "D": d["D"], "G": d["G"], "gap": d["gap"],
                      "messages": d["messages"]["sent"], "communication_cost": d["communication_cost"],
-                     "ticks": d["ticks"], "unallocated": len(d["unallocated"])})
+                     "ticks": d["ticks"], "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
     rows += central_rows(instance, best)
     return {"optimal_D": best.D, "optimal_D_exact": best.exact, "optimal_method": best.method,
             "n": instance.n, "m": instance.m, "seed": seed, "rows": rows}

@@ -89,3 +89,15 @@ def test_hops_initiator_and_capacity_options(capsys):
     assert max(allocated.count(a) for a in set(allocated)) <= 2
     assert main(["negotiate", "--protocol", "cbba", "--instance", PAPER, "--hops", "1"]) == 2
     assert "--hops" in capsys.readouterr().err
+
+
+def test_as_a_new_user_runs_it():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "scenarios.cli", "negotiate", "--protocol", "cnp",
+                           "--instance", PAPER, "--json"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["messages"]["sent"] == 92 and d["optimal_D"] == 19.0

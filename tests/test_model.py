@@ -56,9 +56,11 @@ def test_ticks_latency_and_datacollector_series():
     # complete graph: 1 hop; cfp at tick 1 arrives at 2, answers arrive at 3
     assert result.ticks == 3
     df = model.datacollector.get_model_vars_dataframe()
-    assert list(df.columns) == ["sent", "delivered", "lost", "communication_cost", "allocated", "D", "G"]
+    assert list(df.columns) == ["sent", "delivered", "lost", "sent_tick", "delivered_tick", "lost_tick",
+                                "communication_cost", "allocated", "D", "G"]
     assert df["sent"].tolist() == [0, 4, 8, 8]
     assert df["delivered"].tolist() == [0, 0, 4, 8]
+    assert df["sent_tick"].tolist() == [0, 4, 4, 0] and df["delivered_tick"].tolist() == [0, 0, 4, 4]
     assert df["allocated"].tolist() == [0, 0, 0, 3]
     assert df["D"].iloc[-1] == pytest.approx(result.D)
     assert result.communication_cost == pytest.approx(2 * model.negotiation[0, 1:].sum())
@@ -135,9 +137,23 @@ def test_stopping_at_max_ticks_gives_reasons():
     assert "max ticks" in result.unallocated[0]["reason"]
 
 
+def test_asking_for_the_result_mid_run_changes_nothing():
+    from protocols import negotiate
+    from protocols.contract_net import ContractNet
+
+    inst = generate_instance("small-world", 12, 5, seed=8)
+    model = NegotiationModel(inst, ContractNet(), rng=8)
+    model.step()
+    early = model.result()
+    assert early.allocation == [None] * 5 and "tick 1" in early.unallocated[0]["reason"]
+    final = model.run()
+    assert final.to_dict() == negotiate(inst, "cnp", seed=8)[0].to_dict()
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"crash_prob": 1.0}, "crash_prob"), ({"fail_prob": -1}, "fail_prob"), ({"initiator": 6}, "initiator"),
     ({"max_ticks": 0}, "max_ticks"), ({"crash_ticks": {9: 1}}, "crash_ticks"), ({"capacity": 0}, "capacity"),
+    ({"crash_ticks": {1: 0}}, "crash_ticks"),
 ])
 def test_bad_options_name_the_field(kwargs, field):
     with pytest.raises(InputError, match=field):

@@ -37,3 +37,13 @@ def test_large_instances_get_an_upper_bound_said_so():
     best = optimum(costs, milp_max_agents=0)
     assert not best.exact and "upper bound" in best.method
     assert best.lower_bound <= best.D
+
+
+def test_greedy_prefix_bound_matches_the_greedy_sweep():
+    from mas.optimum import _greedy_prefixes
+
+    costs = generate_instance("scale-free", 60, 15, seed=2, infeasible_prob=0.4).cost_model()
+    fast = _greedy_prefixes(costs, 0.0)
+    sweep = costs.sweep("greedy")
+    assert fast.D == pytest.approx(min(r.D for r in sweep.rows))
+    assert not fast.exact and fast.method == "greedy (upper bound)"

@@ -64,3 +64,16 @@ def test_rounds_grow_with_the_diameter():
     result, _, _ = run_logged(inst, CBBA(), rng=0)
     assert result.allocation == [11]
     assert result.extra["rounds"] >= 11
+
+
+def test_a_crashed_winner_is_noticed_by_its_neighbours_and_replaced():
+    inst = generate_instance("small-world", 20, 6, seed=7)
+    calm, _, _ = run_logged(inst, CBBA(), rng=7)
+    victim = calm.allocation[0]
+    result, model, _ = run_logged(inst, CBBA(), rng=7, crash_ticks={victim: calm.ticks - 1})
+    assert result.extra["converged"] and result.unallocated == []
+    assert victim not in result.allocation
+    # the new winner of subtask 0 is the cheapest live agent
+    C = inst.execution_cost
+    live = np.flatnonzero(model.live)
+    assert C[0, result.allocation[0]] == C[0, live].min()

@@ -8,7 +8,7 @@ from mas.resources.greedy import greedy_placement
 from mas.resources.placement import check_placement
 from mas.resources.problem import OBJECTIVES, Node, PlacementProblem, Task
 from mas.resources.scoring import energy
-from tests.resources_strategies import problems
+from resources_strategies import problems
 
 
 @settings(max_examples=25)

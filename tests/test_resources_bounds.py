@@ -7,7 +7,7 @@ from hypothesis import given
 from mas.resources import bounds
 from mas.resources.bounds import fits_anywhere, placement_bound
 from mas.resources.problem import MAXIMIZE, OBJECTIVES, Node, PlacementProblem, Task
-from tests.resources_strategies import brute_force, problems
+from resources_strategies import brute_force, problems
 
 
 @given(problems(max_tasks=5, max_nodes=3))
@@ -41,3 +41,9 @@ def test_chunks_agree_with_one_block(monkeypatch):
     monkeypatch.setattr(bounds, "_CHUNK_CELLS", 50)
     assert (fits_anywhere(p) == whole).all()
     assert (whole == p.fits_alone().any(axis=1)).all()
+
+
+def test_pareto_front_drops_dominated_and_duplicate_nodes():
+    cap = np.array([[4, 4], [2, 5], [3, 3], [4, 4], [1, 6], [1, 5]])
+    front = bounds.pareto_capacities(cap)
+    assert sorted(map(tuple, front.tolist())) == [(1, 6), (2, 5), (4, 4)]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from mas.resources.exact import InfeasibleError, exact_placement
 from mas.resources.placement import check_placement, objective_value
 from mas.resources.problem import OBJECTIVES, Node, PlacementProblem, Task
-from tests.resources_strategies import brute_force, problems
+from resources_strategies import brute_force, problems
 
 
 @settings(max_examples=30)

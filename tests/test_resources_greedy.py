@@ -8,7 +8,7 @@ from mas.errors import InputError
 from mas.resources.greedy import GREEDY_RULES, greedy_placement, naive_first_fit
 from mas.resources.placement import check_placement
 from mas.resources.problem import Node, PlacementProblem, Task
-from tests.resources_strategies import problems
+from resources_strategies import problems
 
 
 @given(problems(max_tasks=12, max_nodes=5))

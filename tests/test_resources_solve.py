@@ -10,7 +10,7 @@ from mas.resources.placement import check_placement
 from mas.resources.problem import MAXIMIZE, OBJECTIVES
 from mas.resources.solve import ALGORITHMS, place
 from scenarios.resources_examples import EXAMPLES
-from tests.resources_strategies import problems
+from resources_strategies import problems
 
 HEURISTICS = sorted(set(ALGORITHMS) - {"exact"})
 

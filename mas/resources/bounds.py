@@ -25,11 +25,31 @@ def _chunks(problem: PlacementProblem):
         yield lo, hi, fits
 
 
+def pareto_capacities(capacity: np.ndarray) -> np.ndarray:
+    """The distinct capacity vectors no other node's vector dominates (>= in every kind).
+
+    A task fits on some node iff it fits on one of these, and there are usually
+    far fewer of them than nodes.
+    """
+    cap = np.unique(np.asarray(capacity, dtype=float), axis=0)
+    keep = np.ones(len(cap), dtype=bool)
+    step = max(1, _CHUNK_CELLS // max(1, cap.size))
+    for lo in range(0, len(cap), step):
+        block = cap[lo:lo + step, None, :]
+        # rows are distinct, so ">= everywhere" by another row means dominated
+        ge = (cap[None, :, :] >= block).all(axis=2)
+        ge[np.arange(ge.shape[0]), np.arange(lo, lo + ge.shape[0])] = False
+        keep[lo:lo + step] = ~ge.any(axis=1)
+    return cap[keep]
+
+
 def fits_anywhere(problem: PlacementProblem) -> np.ndarray:
     """Boolean per task: some node, empty, can hold it."""
+    front = pareto_capacities(problem.capacity)
     out = np.zeros(problem.n_tasks, dtype=bool)
-    for lo, hi, fits in _chunks(problem):
-        out[lo:hi] = fits.any(axis=1)
+    step = max(1, _CHUNK_CELLS // max(1, front.size))
+    for lo in range(0, problem.n_tasks, step):
+        out[lo:lo + step] = (problem.demand[lo:lo + step, None, :] <= front[None, :, :] + _EPS).all(axis=2).any(axis=1)
     return out
 
 

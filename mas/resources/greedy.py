@@ -65,13 +65,28 @@ def greedy_placement(problem: PlacementProblem, rule: str = "ffd") -> np.ndarray
         order = np.argsort(-problem.priority, kind="stable")
     else:
         order = np.argsort(-task_sizes(problem), kind="stable")
+    a = np.full(problem.n_tasks, -1, dtype=np.int64)
+    if problem.n_tasks == 0 or problem.n_nodes == 0:
+        return a
+    # smallest demand per kind among the tasks still to come: a node that cannot hold
+    # it in some kind is dead for the rest of the run and is dropped from the arrays
+    suffix_min = np.minimum.accumulate(demand[order][::-1], axis=0)[::-1]
+    idx = np.arange(problem.n_nodes)  # global index of each live node, in node order
     inv = np.divide(1.0, cap, out=np.zeros_like(cap), where=cap > 0)
     free = cap.copy()
     free_rel = free * inv  # free capacity relative to the node, 1 when empty
     used_max = np.zeros(problem.n_nodes)  # fullest kind of each node, for least-loaded
-    a = np.full(problem.n_tasks, -1, dtype=np.int64)
+    slack = free_rel.sum(axis=1)  # best-fit: relative free capacity summed over kinds
+    dot_w = inv * free_rel  # dot: score = dot_w @ demand
     inf = np.inf
-    for i in order:
+    for k, i in enumerate(order):
+        if k % 512 == 0 and k:
+            alive = (free >= suffix_min[k] - _EPS).all(axis=1)
+            if not alive.any():
+                break
+            if alive.sum() < 0.9 * alive.size:
+                idx, inv, free, free_rel = idx[alive], inv[alive], free[alive], free_rel[alive]
+                used_max, slack, dot_w = used_max[alive], slack[alive], dot_w[alive]
         d = demand[i]
         ok = (free >= d - _EPS).all(axis=1)
         if rule in ("priority", "ffd"):
@@ -82,17 +97,20 @@ def greedy_placement(problem: PlacementProblem, rule: str = "ffd") -> np.ndarray
             if not ok.any():
                 continue
             if rule == "best-fit":
-                score = free_rel.sum(axis=1) - (d * inv).sum(axis=1)
-                j = int(np.where(ok, score, inf).argmin())
+                j = int(np.where(ok, slack - inv @ d, inf).argmin())
             elif rule == "least-loaded":
                 j = int(np.where(ok, used_max, inf).argmin())
             else:  # dot
-                score = ((d * inv) * free_rel).sum(axis=1)
-                j = int(np.where(ok, score, -inf).argmax())
-        a[i] = j
+                j = int(np.where(ok, dot_w @ d, -inf).argmax())
+        a[i] = idx[j]
         free[j] -= d
         free_rel[j] = free[j] * inv[j]
-        used_max[j] = (1.0 - free_rel[j]).max(initial=0.0) if cap.shape[1] else 0.0
+        if rule == "least-loaded":
+            used_max[j] = (1.0 - free_rel[j]).max(initial=0.0)
+        elif rule == "best-fit":
+            slack[j] = free_rel[j].sum()
+        elif rule == "dot":
+            dot_w[j] = inv[j] * free_rel[j]
     return a
 
 

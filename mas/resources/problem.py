@@ -4,6 +4,13 @@ A task needs an amount of each resource kind (any kinds: cpu, gpu, memory, ...);
 a node offers a capacity of each. A placement puts each task on at most one
 node (or leaves it out) without exceeding any capacity.
 
+Objectives (``OBJECTIVES``): ``count`` -- most tasks placed; ``value`` -- most
+task value placed; ``cost`` -- least total cost with every task placed;
+``balance`` -- smallest maximum utilization (load / capacity over all nodes and
+kinds) with every task placed; ``makespan`` -- every task placed, each node
+runs its tasks one after another at its ``speed``, the busiest node's time
+(sum of durations / speed) as small as possible.
+
 Files: a task file and a node file are JSON lists of objects, each with a
 ``name`` and a ``resources`` dict; tasks may add ``priority``, ``value`` and
 ``duration``, nodes ``cost`` (a number charged per task placed there, or a dict

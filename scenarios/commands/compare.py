@@ -34,8 +34,10 @@ def run(args) -> int:
     print(f"{inst.n} agents, {inst.m} subtasks, seed {args.seed}; optimal D = {report['optimal_D']:.2f}"
           + ("" if report["optimal_D_exact"] else f" (best known, {report['optimal_method']})"))
     rows = [[r["protocol"], r["D"], r["G"], "-" if r["gap"] is None else f"{100 * r['gap']:.1f}%",
-             r["messages"], r["communication_cost"], r["ticks"], r["unallocated"]] for r in report["rows"]]
-    print(format_table(["protocol", "D", "G", "gap", "messages", "comm. cost", "ticks", "unallocated"], rows))
+             r["messages"], r["communication_cost"], r["ticks"], r["unallocated"], r["payments"]]
+            for r in report["rows"]]
+    print(format_table(["protocol", "D", "G", "gap", "messages", "comm. cost", "ticks", "unallocated",
+                        "payments"], rows))
     if args.plot:
         print(f"plot written to {args.plot}")
     return 0

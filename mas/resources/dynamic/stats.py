@@ -65,7 +65,8 @@ class RunSummary:
         return out
 
 
-def _estimate(values: np.ndarray, confidence: float) -> Estimate:
+def _estimate(values: np.ndarray, confidence: float, upper: float = np.inf) -> Estimate:
+    """Mean of the batch values and its Student-t interval, clipped to the figure's range [0, upper]."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
@@ -75,7 +76,7 @@ def _estimate(values: np.ndarray, confidence: float) -> Estimate:
     if v.size < 2:
         return Estimate(mean, float("-inf"), float("inf"))
     half = float(stdtrit(v.size - 1, 0.5 + confidence / 2) * v.std(ddof=1) / np.sqrt(v.size))
-    return Estimate(mean, mean - half, mean + half)
+    return Estimate(mean, max(mean - half, 0.0), min(mean + half, upper))
 
 
 def _window_means(t: np.ndarray, v: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -128,11 +129,12 @@ def summarize(model, *, batches: int = 20, confidence: float = 0.95) -> RunSumma
     fin = np.array(model._finished)
     thr_b = np.histogram(fin, bins=edges)[0] / np.diff(edges)
     est = lambda x: _estimate(x, confidence)  # noqa: E731
+    frac = lambda x: _estimate(x, confidence, upper=1.0)  # noqa: E731  (probabilities, utilizations)
     return RunSummary(
         horizon=end, warmup=start, batches=batches, confidence=confidence, arrived=model.arrived,
         completed=model.completed, timed_out=model.timed_out, rejected=model.rejected,
-        throughput=est(thr_b), rho=est(rho_b),
-        utilization={k: est(util_b[:, r]) for r, k in enumerate(model.kinds)},
-        P0=est(empty_b), erlang_c=est(c_b), Lq=est(q_b), L=est(n_b), Wq=est(wq_b), W=est(w_b),
+        throughput=est(thr_b), rho=frac(rho_b),
+        utilization={k: frac(util_b[:, r]) for r, k in enumerate(model.kinds)},
+        P0=frac(empty_b), erlang_c=frac(c_b), Lq=est(q_b), L=est(n_b), Wq=est(wq_b), W=est(w_b),
         p95_wait=est(p95_b),
     )
