@@ -180,7 +180,7 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
     if kind == "task" and missing == ["price"]:
         missing = []  # a price is optional: the algorithms never read it
     if missing:
-        raise InputError(f"{where}: {missing[0]}", None, f"missing in a {kind}")
+        raise InputError(where, d, f"missing field {missing[0]!r} of a {kind}")
     unknown = sorted(set(d) - set(keys) - {"kind"})
     if unknown:
         raise InputError(f"{where}: {unknown[0]}", d[unknown[0]], f"unknown field of a {kind}")
