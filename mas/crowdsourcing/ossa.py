@@ -37,7 +37,7 @@ from mas.crowdsourcing.index import make_store
 
 
 class _Root:
-    __slots__ = ("task", "open", "pieces", "done", "dead")
+    __slots__ = ("task", "open", "pieces", "done", "dead", "split")
 
     def __init__(self, task: Task) -> None:
         self.task = task
@@ -45,6 +45,7 @@ class _Root:
         self.pieces: dict[int, None] = {}  # live piece ids (a dict keeps insertion order)
         self.done = False
         self.dead = False
+        self.split = False  # part of it already covered
 
 
 class _Piece:
@@ -86,6 +87,7 @@ class OSSA(OnlineAlgorithm):
         self.task_heap: list = []
         self.worker_heap: list = []
         self.pending: deque[_Piece] = deque()
+        self.roots: dict[object, _Root] = {}
         self._pid = 0
         self._wid = 0
         self._rid = 0
@@ -106,10 +108,25 @@ class OSSA(OnlineAlgorithm):
                 self._assign(best, a, None, now)
         else:
             root = _Root(a)
+            self.roots[a.id] = root
             heapq.heappush(self.task_heap, (a.deadline, self._rid, root))
             self._rid += 1
             self.pending.append(self._new_piece(root, a.rect))
         self._drain(now)
+
+    def task_status(self, task_id) -> str:
+        """``open`` (queued whole), ``merged`` (rides inside another task or partly covered), ``done``,
+        ``expired`` or ``unknown`` (not arrived)."""
+        root = self.roots.get(task_id)
+        if root is None:
+            return "unknown"
+        if root.done:
+            return "done"
+        if root.dead:
+            return "expired"
+        if root.split or any(self.pieces[p].state == "attached" for p in root.pieces):
+            return "merged"
+        return "open"
 
     def _best_piece(self, ids) -> _Piece | None:
         best, best_key = None, None
@@ -248,6 +265,7 @@ class OSSA(OnlineAlgorithm):
     def _split(self, q: _Piece, r: Rect, covered: list, finished: list) -> None:
         """``q`` loses the part ``r`` covers; the rest is placed again as new pieces of its root."""
         covered.append((q.root, intersection(q.rect, r)))
+        q.root.split = True
         q.state = "done"
         for part in subtract(q.rect, r):
             self.pending.append(self._new_piece(q.root, part))
