@@ -177,19 +177,20 @@ class OSSA(OnlineAlgorithm):
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
         pieces = self.pieces
-        r = p.rect
+        pid = p.id
+        x1, y1, x2, y2 = r = p.rect
+        include, intersect = p.include, p.intersect
         for qid in self.tasks.overlapping(r):
             q = pieces[qid]
-            if contains(r, q.rect):
-                p.include.add(qid)
-                q.included.add(p.id)
-            elif contains(q.rect, r):  # cannot happen for a placed piece; kept for safety
-                p.included.add(qid)
-                q.include.add(p.id)
+            a = q.rect
+            # a placed piece lies in no active piece (it would ride along), so the pair is include or intersect
+            if x1 <= a[0] and y1 <= a[1] and a[2] <= x2 and a[3] <= y2:
+                include.add(qid)
+                q.included.add(pid)
             else:
-                p.intersect.add(qid)
-                q.intersect.add(p.id)
-        self.tasks.add(p.id, r)
+                intersect.add(qid)
+                q.intersect.add(pid)
+        self.tasks.add(pid, r)
 
     def _deactivate(self, p: _Piece) -> None:
         self.tasks.remove(p.id)
