@@ -1,0 +1,1 @@
+"""The crowdsourcing page: range tasks and workers arriving on the plane."""

@@ -1,0 +1,66 @@
+"""What the crowdsourcing page draws, as functions of the model (tested without a browser)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
+
+TASK_STATES = ("open", "merged", "done", "expired")
+TASK_COLORS = {"open": "#4e79a7", "merged": "#b07aa1", "done": "#59a14f", "expired": "#bab0ac"}
+WORKER_COLORS = {"waiting": "#f28e2b", "working": "#e15759"}
+
+
+def task_rects(model) -> dict[str, np.ndarray]:
+    """Arrived tasks by state: state -> (k, 4) array of rectangles (x1, y1, x2, y2)."""
+    out = {s: [] for s in TASK_STATES}
+    for agent in model.task_agents.values():
+        out.setdefault(agent.state, []).append(agent.rect)
+    return {s: np.array(r, dtype=float).reshape(-1, 4) for s, r in out.items()}
+
+
+def worker_rects(model) -> dict[str, np.ndarray]:
+    """Workers still on the plane by state (waiting, working): state -> (k, 4) acceptable ranges."""
+    out = {s: [] for s in WORKER_COLORS}
+    for agent in model.worker_agents.values():
+        if agent.state in out:
+            out[agent.state].append(agent.rect)
+    return {s: np.array(r, dtype=float).reshape(-1, 4) for s, r in out.items()}
+
+
+def corners(rects: np.ndarray) -> np.ndarray:
+    """(k, 4, 2) polygon corners of (x1, y1, x2, y2) rectangles (for one PolyCollection per state)."""
+    x1, y1, x2, y2 = (rects[:, i] for i in range(4))
+    return np.stack([np.stack([x1, y1], 1), np.stack([x2, y1], 1), np.stack([x2, y2], 1),
+                     np.stack([x1, y2], 1)], axis=1)
+
+
+def draw_plane(model, fig) -> None:
+    """The plane: task rectangles filled by state, worker ranges outlined (dashed while waiting)."""
+    ax = fig.add_subplot()
+    handles = []
+    for state, rects in task_rects(model).items():
+        color = TASK_COLORS.get(state, "#999999")
+        if len(rects):
+            ax.add_collection(PolyCollection(corners(rects), facecolors=color, edgecolors=color, alpha=0.45,
+                                             linewidths=0.6, zorder=2))
+        handles.append(Patch(facecolor=color, alpha=0.45, label=f"task {state} ({len(rects)})"))
+    for state, rects in worker_rects(model).items():
+        color = WORKER_COLORS[state]
+        if len(rects):
+            ax.add_collection(PolyCollection(corners(rects), facecolors="none", edgecolors=color, linewidths=0.8,
+                                             linestyles="--" if state == "waiting" else "-", zorder=3))
+        handles.append(Patch(facecolor="none", edgecolor=color, label=f"worker {state} ({len(rects)})",
+                             linestyle="--" if state == "waiting" else "-"))
+    side = model.settings.plane
+    ax.set_xlim(0, side)
+    ax.set_ylim(0, side)
+    ax.set_aspect("equal")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+    ax.set_title(f"{model.algorithm.name}: time {model.clock:.1f}", fontsize=9)
+
+
+def status(model) -> str:
+    return (f"Tick {model.ticks} | time {model.clock:.1f} | arrived: {model._next}/{len(model.arrivals)} | "
+            f"completed: {model.completed} | average cost: {model.average_cost:.3g} | "
+            f"workers used: {len(model.ledger.used)}" + ("" if model.running else " | stream finished"))
