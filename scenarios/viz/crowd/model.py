@@ -11,7 +11,7 @@ class CrowdView(CrowdModel):
     ``workers`` over a ``plane`` x ``plane`` square; ``seed`` seeds stream and run."""
 
     def __init__(self, tasks: int = 150, workers: int = 60, algorithm: str = "ossa-indexed",
-                 plane: float = 300.0, dt: float = 1.0, seed: int = 1) -> None:
+                 plane: float = 300.0, dt: float = 2.0, seed: int = 1) -> None:
         self.settings = StreamSettings(plane=float(plane))
         super().__init__(tasks=int(tasks), workers=int(workers), algorithm=algorithm, settings=self.settings,
                          dt=float(dt), rng=int(seed))

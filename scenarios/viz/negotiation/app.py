@@ -1,5 +1,6 @@
 """The negotiation page: ``mas viz --model negotiation`` (or ``solara run scenarios/viz/negotiation/app.py``)."""
 
+import solara
 from mesa.visualization import make_plot_component
 
 from mas.compat import solara_viz
@@ -19,12 +20,16 @@ model_params = {
     "crash_prob": slider("Crash probability", 0.0, 0.0, 0.5, 0.05),
 }
 
-model = NegotiationView()
 components = [
     figure_component(draw_topology, figsize=(7, 5.5), caption=status),
     figure_component(draw_gk, figsize=(6, 4.5), key=gk_key),
     make_plot_component({"messages": "#4e79a7", "lost_this_tick": "#e15759"}, post_process=integer_ticks),
     make_plot_component({"D": "#59a14f", "G": "#f28e2b"}, post_process=d_and_g_axes),
 ]
-page = solara_viz(model, components, model_params=model_params, name="Negotiation",
-                  render_interval=render_interval())
+
+
+@solara.component
+def Page():
+    model = solara.use_memo(NegotiationView, dependencies=[])  # one model per browser session, not one for all
+    solara_viz(model, components, model_params=model_params, name="Negotiation",
+               render_interval=render_interval())

@@ -1,5 +1,6 @@
 """The resources page: ``mas viz --model resources`` (or ``solara run scenarios/viz/resources/app.py``)."""
 
+import solara
 from mesa.visualization import make_plot_component
 
 from mas.compat import solara_viz
@@ -17,7 +18,6 @@ model_params = {
     "seed": slider("Seed", 1, 0, 99),
 }
 
-model = ResourcesView()
 components = [
     figure_component(draw_nodes, figsize=(7, 4.5), caption=status),
     make_plot_component({"queue_length": "#e15759", "running": "#4e79a7"}, post_process=integer_ticks),
@@ -25,5 +25,10 @@ components = [
     make_plot_component({f"utilization_{k}": KIND_COLORS[i] for i, k in enumerate(CAPACITY)},
                         post_process=integer_ticks),
 ]
-page = solara_viz(model, components, model_params=model_params, name="Resources",
-                  render_interval=render_interval())
+
+
+@solara.component
+def Page():
+    model = solara.use_memo(ResourcesView, dependencies=[])  # one model per browser session, not one for all
+    solara_viz(model, components, model_params=model_params, name="Resources",
+               render_interval=render_interval())
