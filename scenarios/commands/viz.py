@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -67,13 +66,8 @@ def run(args) -> int:
     port = args.port or free_port(args.host)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"mas viz: the {args.model} page is at http://{shown}:{port}/ (Ctrl-C stops the server)", flush=True)
-    proc = subprocess.Popen(server_command(args.model, args.host, port), env=server_env(args.render_interval))
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        raise
+    cmd = server_command(args.model, args.host, port)
+    # the server takes this process's place, so Ctrl-C and SIGTERM reach it directly and no
+    # orphaned server keeps the port
+    os.execve(cmd[0], cmd, server_env(args.render_interval))
+    return 0  # pragma: no cover - execve does not return
