@@ -147,7 +147,8 @@ def status(model) -> str:
     score = model.current_score()
     msgs = model.messages_this_tick()
     g = f"{score.G:.4g}" if math.isfinite(score.G) else "-"
-    return (f"Tick {model.tick}{' (done)' if model.done else ''} | messages this tick: {msgs.size} "
+    return (f"Tick {model.tick}{' (done)' if model.done else ''} | agents: {model.n}, subtasks: {model.m} | "
+            f"messages this tick: {msgs.size} "
             f"(lost {int(msgs['lost'].sum())}) | sent: {model.channel.sent} | D: {score.D:.4g} | G: {g} | "
             f"allocated: {int((model.allocation >= 0).sum())}/{model.m} | best k: {model.sweep.best_k}")
 

@@ -1,0 +1,167 @@
+"""Browser view benchmark (issue 6): the frame time of the negotiation page with 200 agents.
+
+1. Server side, per frame (one tick + every figure the page draws, as PNG): our
+   topology figure (positions computed once) against Mesa's own network drawing
+   of the same graph (``draw_space``, which lays the graph out with a spring
+   layout every frame) -- the baseline, in the same run.
+2. In a real headless Chromium (when Playwright and ``chromium`` are installed):
+   the page served as ``mas viz`` serves it, the Agents slider moved to 200 and
+   Reset pressed as a user would, then the time from a click on Step until the
+   new tick and its images are on the screen; and the same with the render
+   interval set to 10 (ten ticks per drawn frame).
+
+Run from the repository root:
+
+    PYTHONPATH=. python benchmarks/bench_viz.py [--frames 10] [--no-browser]
+
+(``--frames`` at most about 30: the contract net on 200 agents is done after about 35 ticks.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import statistics
+import subprocess
+import time
+import urllib.request
+
+from matplotlib.figure import Figure
+
+from scenarios.viz.components import render_png
+from scenarios.viz.negotiation import draw
+from scenarios.viz.negotiation.model import NegotiationView
+
+AGENTS, SUBTASKS = 200, 20
+
+
+def _plot_png(model, columns) -> bytes:
+    """What one of Mesa's plot components draws per frame (``PlotMatplotlib``)."""
+    fig = Figure()
+    ax = fig.subplots()
+    df = model.datacollector.get_model_vars_dataframe()
+    for c in columns:
+        ax.plot(df.loc[:, c], label=c)
+    ax.legend(loc="best")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def server_frames(frames: int) -> dict:
+    model = NegotiationView(agents=AGENTS, subtasks=SUBTASKS, seed=1)
+    ours, baseline, whole = [], [], []
+    from mesa.visualization.mpl_space_drawing import draw_space
+
+    def portrayal(agent):
+        return {"color": draw.STATE_COLORS[agent.state], "size": 20}
+
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        model.step()
+        t1 = time.perf_counter()
+        render_png(model, draw.draw_topology, (7, 5.5))
+        t2 = time.perf_counter()
+        render_png(model, draw.draw_gk, (6, 4.5))  # the page redraws it only when its key changes
+        _plot_png(model, ["messages", "lost_this_tick"])
+        _plot_png(model, ["D", "G"])
+        t3 = time.perf_counter()
+        fig = Figure(figsize=(7, 5.5), dpi=80)
+        draw_space(model.grid, portrayal, ax=fig.add_subplot())
+        fig.savefig(io.BytesIO(), format="png", dpi=80, bbox_inches="tight")
+        t4 = time.perf_counter()
+        ours.append(t2 - t1)
+        whole.append(t3 - t0)
+        baseline.append(t4 - t3)
+    return {"topology_s": statistics.median(ours), "mesa_network_s": statistics.median(baseline),
+            "frame_s": statistics.median(whole), "ticks": model.tick}
+
+
+def browser_frames(frames: int) -> dict | None:
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if chromium is None:
+        return None
+    from scenarios.commands.viz import free_port, server_command, server_env
+    from scenarios.viz import assets
+
+    try:
+        assets.ensure(quiet=True)
+    except RuntimeError:
+        pass
+    port = free_port()
+    proc = subprocess.Popen(server_command("negotiation", "127.0.0.1", port), env=server_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError:
+                time.sleep(0.3)
+        out = {}
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run"])
+            page = b.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(url)
+            page.get_by_text(re.compile(r"^Tick 0\b")).first.wait_for(timeout=60_000)
+            # move the Agents slider to its maximum (200) and rebuild the model, as a user would
+            page.locator(".v-slider", has_text="Agents").locator("[role=slider]").first.focus()
+            page.keyboard.press("End")
+            page.get_by_role("button", name=re.compile("^reset$", re.I)).click()
+            page.get_by_text(re.compile(r"agents: 200,")).first.wait_for(timeout=60_000)
+            status = page.get_by_text(re.compile(r"^Tick \d+")).first
+            for interval, count in ((1, frames), (11, 3)):  # cnp on 200 agents finishes after about 35 ticks
+                if interval > 1:
+                    page.locator(".v-slider", has_text="Render Interval").locator("[role=slider]").first.focus()
+                    for _ in range(5):  # the slider moves in steps of 2: 1 -> 11 is 5 presses
+                        page.keyboard.press("ArrowRight")
+                    page.get_by_role("button", name=re.compile("^reset$", re.I)).click()
+                    page.get_by_text(re.compile(r"^Tick 0\b")).first.wait_for(timeout=60_000)
+                times = []
+                for _ in range(count):
+                    before = int(re.match(r"Tick (\d+)", status.inner_text()).group(1))
+                    t0 = time.perf_counter()
+                    page.get_by_role("button", name=re.compile("^step$", re.I)).click()
+                    page.get_by_text(re.compile(rf"^Tick {before + interval}\b")).first.wait_for(timeout=60_000)
+                    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+                    times.append(time.perf_counter() - t0)
+                out[f"browser_step_s_interval_{interval}"] = statistics.median(times)
+            b.close()
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--frames", type=int, default=10)
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    s = server_frames(args.frames)
+    print(f"negotiation page, {AGENTS} agents, {SUBTASKS} subtasks, cnp, median of {args.frames} frames")
+    print(f"  one frame on the server (tick + every figure as PNG): {1000 * s['frame_s']:.0f} ms")
+    print(f"  topology figure, positions computed once:  {1000 * s['topology_s']:.0f} ms")
+    print(f"  Mesa's network drawing (spring layout per frame): {1000 * s['mesa_network_s']:.0f} ms"
+          f"  -> ours is {s['mesa_network_s'] / s['topology_s']:.1f}x faster")
+    if not args.no_browser:
+        b = browser_frames(args.frames)
+        if b is None:
+            print("  browser: skipped (no Playwright or no chromium)")
+        else:
+            print(f"  browser, click on Step until the new frame is shown: {1000 * b['browser_step_s_interval_1']:.0f} ms"
+                  f" (render interval 1), {1000 * b['browser_step_s_interval_11']:.0f} ms per 11 ticks"
+                  f" (render interval 11)")
+
+
+if __name__ == "__main__":
+    main()
