@@ -67,3 +67,33 @@ def test_mas_viz_prints_the_address_and_serves_on_localhost():
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def _named_edge_list(tmp_path):
+    path = tmp_path / "named.edgelist"
+    path.write_text("# a ring of named nodes\nalpha beta 2.0\nbeta gamma 1.5\ngamma delta 3.0\ndelta alpha 1.0\n")
+    return path
+
+
+def test_topology_file_reaches_the_page_with_its_names(tmp_path, monkeypatch):
+    from scenarios.viz.components import TOPOLOGY_ENV, topology_file
+    from scenarios.viz.negotiation.model import FILE, NegotiationView
+
+    path = _named_edge_list(tmp_path)
+    env = server_env(topology_file=str(path))
+    assert env[TOPOLOGY_ENV] == str(path.resolve())
+    monkeypatch.setenv(TOPOLOGY_ENV, env[TOPOLOGY_ENV])
+    graph = topology_file()
+    model = NegotiationView(topology=FILE, graph=graph, subtasks=3, seed=1)
+    assert model.names == ["alpha", "beta", "gamma", "delta"] and model.topology_name == "named.edgelist"
+    assert model.xy.shape == (4, 2)
+    monkeypatch.delenv(TOPOLOGY_ENV)
+    assert topology_file() is None
+
+
+def test_topology_file_errors(capsys, tmp_path):
+    assert main(["viz", "--topology-file", str(tmp_path / "missing.graphml")]) == 2
+    assert "missing.graphml" in capsys.readouterr().err
+    path = _named_edge_list(tmp_path)
+    assert main(["viz", "--model", "crowd", "--topology-file", str(path)]) == 2
+    assert "--topology-file" in capsys.readouterr().err

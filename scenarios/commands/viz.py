@@ -21,6 +21,9 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     p.add_argument("--render-interval", type=int, default=1, metavar="N",
                    help="steps per drawn frame when the page opens (raise it for big runs; default 1)")
+    p.add_argument("--topology-file", metavar="FILE",
+                   help="negotiation page: agents on this topology (GraphML, node-link JSON or edge list; "
+                        "node names are kept)")
     p.set_defaults(run=run)
 
 
@@ -39,15 +42,19 @@ def server_command(page: str, host: str, port: int) -> list[str]:
             "--production", "--no-open", "--log-level", "warning"]
 
 
-def server_env(render_interval: int = 1) -> dict[str, str]:
+def server_env(render_interval: int = 1, topology_file: str | None = None) -> dict[str, str]:
     """The environment of the server: this project importable, the render interval handed over."""
     from scenarios.viz.assets import cache_dir
-    from scenarios.viz.components import RENDER_INTERVAL_ENV
+    from scenarios.viz.components import RENDER_INTERVAL_ENV, TOPOLOGY_ENV
 
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env[RENDER_INTERVAL_ENV] = str(render_interval)
+    if topology_file:
+        env[TOPOLOGY_ENV] = str(Path(topology_file).resolve())
+    else:
+        env.pop(TOPOLOGY_ENV, None)
     env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("SOLARA_ASSETS_PROXY_CACHE_DIR", str(cache_dir()))  # see scenarios.viz.assets
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
@@ -59,6 +66,12 @@ def run(args) -> int:
         raise InputError("--port", args.port, "must be in 0..65535")
     if args.render_interval < 1:
         raise InputError("--render-interval", args.render_interval, "must be >= 1")
+    if args.topology_file:
+        if args.model != "negotiation":
+            raise InputError("--topology-file", args.topology_file, "only the negotiation page has a topology")
+        import topologies
+
+        topologies.load(args.topology_file, layout="spring", seed=0)  # a bad file fails here, in one line
     try:
         import solara  # noqa: F401
     except ImportError:
@@ -69,5 +82,5 @@ def run(args) -> int:
     cmd = server_command(args.model, args.host, port)
     # the server takes this process's place, so Ctrl-C and SIGTERM reach it directly and no
     # orphaned server keeps the port
-    os.execve(cmd[0], cmd, server_env(args.render_interval))
+    os.execve(cmd[0], cmd, server_env(args.render_interval, args.topology_file))
     return 0  # pragma: no cover - execve does not return

@@ -17,6 +17,8 @@ from mas.compat import update_counter
 
 #: ``mas viz --render-interval N`` reaches the page through this variable (Solara runs the app in its own process)
 RENDER_INTERVAL_ENV = "MAS_VIZ_RENDER_INTERVAL"
+#: ``mas viz --topology-file FILE`` likewise
+TOPOLOGY_ENV = "MAS_VIZ_TOPOLOGY"
 
 
 def render_interval(default: int = 1) -> int:
@@ -27,6 +29,19 @@ def render_interval(default: int = 1) -> int:
     except ValueError:
         return default
     return max(1, value)
+
+
+def topology_file():
+    """The graph of ``mas viz --topology-file FILE`` (node names kept; no positions: a seeded spring
+    layout, once), or None."""
+    path = os.environ.get(TOPOLOGY_ENV, "")
+    if not path:
+        return None
+    import topologies
+
+    graph = topologies.load(path, layout="spring", seed=0)
+    graph.name = os.path.basename(path)
+    return graph
 
 
 def integer_ticks(ax) -> None:

@@ -100,8 +100,10 @@ def draw_topology(model, fig) -> None:
     if crashed.any():
         ax.scatter(xy[crashed, 0], xy[crashed, 1], s=size, c=STATE_COLORS["crashed"], marker="X", zorder=3)
     loads = agent_loads(model)
+    named = model.names != [str(j) for j in range(model.n)]  # a file's node names are worth showing
     for j in labelled_agents(model).tolist():
-        ax.annotate(str(loads[j]), xy[j], xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=4)
+        text = f"{model.names[j]}: {loads[j]}" if named else str(loads[j])
+        ax.annotate(text, xy[j], xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=4)
     present = [s for s in STATES if s in states]
     handles = [Line2D([], [], marker="o", linestyle="", color=STATE_COLORS[s], label=s) for s in present] + handles
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
@@ -166,7 +168,8 @@ def d_and_g_axes(ax) -> None:
         return
     d, g = lines[0], lines[1]
     twin = ax.twinx()
-    twin.plot(g.get_xdata(), g.get_ydata(), color=g.get_color(), label=g.get_label())
+    few = len(g.get_xdata()) <= 60  # markers, so that a lone defined value shows too
+    twin.plot(g.get_xdata(), g.get_ydata(), color=g.get_color(), label=g.get_label(), marker="." if few else None)
     g.remove()
     ax.set_ylabel("D (total cost)", color=d.get_color())
     twin.set_ylabel("G = D k^-kappa", color=g.get_color())

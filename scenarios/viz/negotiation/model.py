@@ -17,9 +17,13 @@ import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import shortest_path
 
+from mas.errors import InputError
 from mas.instance import generate_instance
 from mas.model import NegotiationModel
 from protocols import create
+
+#: the ``topology`` value that stands for the graph given as ``graph`` (a file's)
+FILE = "file"
 
 #: above this many agents the G(k) panel uses the greedy sweep (the exact ones take seconds)
 EXACT_SWEEP_MAX_N = 50
@@ -34,10 +38,11 @@ class NegotiationView(NegotiationModel):
 
     Parameters
     ----------
-    topology : a kind for :func:`topologies.build` or a ready ``networkx.Graph``
+    topology : a kind for :func:`topologies.build`, a ready ``networkx.Graph``
         (its node names are kept as agent names; it needs ``pos`` on every node
-        or it is laid out once, seeded).
+        or it is laid out once, seeded), or ``"file"`` for ``graph``.
     agents, subtasks : n and m (``agents`` is ignored for a ready graph).
+    graph : the graph ``topology="file"`` stands for (e.g. from :func:`topologies.load`).
     protocol : a registered protocol name.
     seed : seeds the instance and the run.
     loss, crash_prob : message loss and crash probabilities.
@@ -45,7 +50,13 @@ class NegotiationView(NegotiationModel):
     """
 
     def __init__(self, topology="small-world", agents: int = 20, subtasks: int = 8, protocol: str = "cnp",
-                 seed: int = 1, loss: float = 0.0, crash_prob: float = 0.0, max_ticks: int = 500) -> None:
+                 seed: int = 1, loss: float = 0.0, crash_prob: float = 0.0, max_ticks: int = 500,
+                 graph: nx.Graph | None = None) -> None:
+        name = topology
+        if topology == FILE:
+            if graph is None:
+                raise InputError("topology", topology, "needs a graph (mas viz --topology-file FILE)")
+            topology, name = graph, getattr(graph, "name", "") or FILE
         if isinstance(topology, nx.Graph):
             graph = topology.copy()
             if any("pos" not in d for _, d in graph.nodes(data=True)):
@@ -55,7 +66,7 @@ class NegotiationView(NegotiationModel):
             instance = generate_instance(str(topology), int(agents), int(subtasks), seed=int(seed))
         super().__init__(instance, create(protocol), rng=int(seed), loss=float(loss),
                          crash_prob=float(crash_prob), max_ticks=int(max_ticks))
-        self.topology_name = topology if isinstance(topology, str) else "graph"
+        self.topology_name = name if isinstance(name, str) else "graph"
         self.names = instance.agent_names or [str(j) for j in range(self.n)]
         self._layout()
         strategy = None if self.n <= EXACT_SWEEP_MAX_N else "greedy"
