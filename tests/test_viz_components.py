@@ -245,3 +245,20 @@ def test_pages_and_web_assets_are_known():
     assert any(p.startswith("requirejs@") for p in needed)
     assert any("vue-grid-layout@" in p for p in needed)
     assert all("@" in p.lstrip("@") for p in needed)
+
+
+def test_dense_graph_edges_are_drawn_once_into_an_image():
+    model = NegotiationView(topology="complete", agents=60, subtasks=3, seed=1)  # 1770 edges
+    assert len(model.edges) >= neg_draw.EDGE_IMAGE_MIN_EDGES
+    fig = Figure()
+    neg_draw.draw_topology(model, fig)
+    image = model.edge_image
+    assert image is not None and image.ndim == 3 and image.shape[2] == 4
+    assert (image[..., :3] < 255).any()  # something was drawn
+    model.step()
+    neg_draw.draw_topology(model, Figure())
+    assert model.edge_image is image
+    assert len(_agent_points(fig)) == 60
+    sparse = NegotiationView(agents=20, subtasks=3, seed=1)
+    neg_draw.draw_topology(sparse, Figure())
+    assert sparse.edge_image is None

@@ -23,6 +23,8 @@ MESSAGE_COLORS = {"cfp": "#f28e2b", "propose": "#4e79a7", "refuse": "#9c755f", "
                   "reject-proposal": "#bab0ac", "inform": "#76b7b2", "failure": "#e15759", "lost": "#000000"}
 #: above this many agents only agents that hold work are labelled with their load
 LABEL_ALL_MAX_N = 60
+#: from this many edges on, the edges are drawn once per reset into an image that every frame reuses
+EDGE_IMAGE_MIN_EDGES = 1500
 
 
 def agent_states(model) -> list[str]:
@@ -76,13 +78,37 @@ def message_traffic(model) -> dict[str, np.ndarray]:
     return out
 
 
+def edge_image(model) -> np.ndarray:
+    """The graph's edges (width by cost) as an RGBA image over ``model.bounds``, drawn once per model."""
+    if model.edge_image is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(9, 9), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.axis("off")
+        x0, x1, y0, y1 = model.bounds
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.add_collection(LineCollection(model.xy[model.edges], linewidths=edge_widths(model.edge_cost, 0.3, 1.5),
+                                         colors="#d9d9d9"))
+        canvas.draw()
+        model.edge_image = np.asarray(canvas.buffer_rgba()).copy()
+    return model.edge_image
+
+
 def draw_topology(model, fig) -> None:
     """The topology at the nodes' own positions: edges by cost, messages, agents by state with loads."""
     ax = fig.add_subplot()
     xy, edges = model.xy, model.edges
+    x0, x1, y0, y1 = model.bounds
     segments = xy[edges] if len(edges) else np.empty((0, 2, 2))
-    ax.add_collection(LineCollection(segments, linewidths=edge_widths(model.edge_cost), colors="#d9d9d9",
-                                     zorder=1))
+    if len(edges) >= EDGE_IMAGE_MIN_EDGES:  # thousands of lines cost more per frame than one image
+        ax.imshow(edge_image(model), extent=(x0, x1, y0, y1), origin="upper", zorder=1)
+    else:
+        ax.add_collection(LineCollection(segments, linewidths=edge_widths(model.edge_cost), colors="#d9d9d9",
+                                         zorder=1))
     handles = []
     for name, per_edge in message_traffic(model).items():
         used = np.flatnonzero(per_edge)
@@ -109,8 +135,9 @@ def draw_topology(model, fig) -> None:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     ax.set_title(f"{model.protocol.name} on {model.topology_name}, n={model.n}, m={model.m}: tick {model.tick}"
                  + (" (done)" if model.done else ""), fontsize=9)
-    ax.autoscale_view()
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
 

@@ -88,6 +88,10 @@ class NegotiationView(NegotiationModel):
         g = self.graph  # nodes 0..n-1 in the instance's node order, attributes kept
         pos = nx.get_node_attributes(g, "pos")
         self.xy = np.array([pos[j] for j in range(self.n)], dtype=float)
+        low, high = self.xy.min(axis=0), self.xy.max(axis=0)
+        pad = np.maximum((high - low) * 0.06, 1e-6)
+        self.bounds = (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])  # x0, x1, y0, y1
+        self.edge_image = None  # the drawn edges of a dense graph, made on the first frame (see draw.py)
         edges = np.array(list(g.edges), dtype=np.intp).reshape(-1, 2)
         self.edges = np.sort(edges, axis=1)
         self.edge_cost = np.array([g.edges[u, v].get("weight", 1.0) for u, v in self.edges], dtype=float)
