@@ -74,7 +74,7 @@ class StreamSettings:
     The seed gives no time windows. Ours: every arrival time is uniform in
     ``[0, horizon]`` (the order is the order of the times), a task stays for a
     time uniform in ``task_stay``, a worker for a time uniform in
-    ``worker_stay``. Ranges lie inside the plane.
+    ``worker_stay``. Ranges lie inside the plane (sides longer than the plane are cut to it).
     """
 
     plane: float = 300.0
@@ -97,8 +97,8 @@ class StreamSettings:
                 raise InputError(name, (lo, hi), "must be finite with 0 <= low <= high")
         for name in ("task_size", "worker_size"):
             lo, hi = getattr(self, name)
-            if lo <= 0 or hi > self.plane:
-                raise InputError(name, (lo, hi), f"sides must be > 0 and <= plane {self.plane:g}")
+            if lo <= 0 or lo > self.plane:
+                raise InputError(name, (lo, hi), f"sides must be > 0, the smallest <= plane {self.plane:g}")
 
 
 def generate_stream(tasks: int, workers: int, *, seed: int | np.random.Generator | None = None,
@@ -141,8 +141,9 @@ def generate_stream(tasks: int, workers: int, *, seed: int | np.random.Generator
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
     def boxes(n, size):
-        w = rng.uniform(*size, n)
-        h = rng.uniform(*size, n)
+        # sides beyond the plane are cut to it, so a small plane keeps the default ranges usable
+        w = np.minimum(rng.uniform(*size, n), st.plane)
+        h = np.minimum(rng.uniform(*size, n), st.plane)
         x = rng.uniform(0, 1, n) * (st.plane - w)
         y = rng.uniform(0, 1, n) * (st.plane - h)
         return x, y, w, h
@@ -180,7 +181,7 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
     if kind == "task" and missing == ["price"]:
         missing = []  # a price is optional: the algorithms never read it
     if missing:
-        raise InputError(f"{where}: {missing[0]}", None, f"missing in a {kind}")
+        raise InputError(where, d, f"missing field {missing[0]!r} of a {kind}")
     unknown = sorted(set(d) - set(keys) - {"kind"})
     if unknown:
         raise InputError(f"{where}: {unknown[0]}", d[unknown[0]], f"unknown field of a {kind}")

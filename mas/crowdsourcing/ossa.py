@@ -37,7 +37,7 @@ from mas.crowdsourcing.index import make_store
 
 
 class _Root:
-    __slots__ = ("task", "open", "pieces", "done", "dead")
+    __slots__ = ("task", "open", "pieces", "done", "dead", "split")
 
     def __init__(self, task: Task) -> None:
         self.task = task
@@ -45,6 +45,7 @@ class _Root:
         self.pieces: dict[int, None] = {}  # live piece ids (a dict keeps insertion order)
         self.done = False
         self.dead = False
+        self.split = False  # part of it already covered
 
 
 class _Piece:
@@ -86,6 +87,7 @@ class OSSA(OnlineAlgorithm):
         self.task_heap: list = []
         self.worker_heap: list = []
         self.pending: deque[_Piece] = deque()
+        self.roots: dict[object, _Root] = {}
         self._pid = 0
         self._wid = 0
         self._rid = 0
@@ -106,10 +108,25 @@ class OSSA(OnlineAlgorithm):
                 self._assign(best, a, None, now)
         else:
             root = _Root(a)
+            self.roots[a.id] = root
             heapq.heappush(self.task_heap, (a.deadline, self._rid, root))
             self._rid += 1
             self.pending.append(self._new_piece(root, a.rect))
         self._drain(now)
+
+    def task_status(self, task_id) -> str:
+        """``open`` (queued whole), ``merged`` (rides inside another task or partly covered), ``done``,
+        ``expired`` or ``unknown`` (not arrived)."""
+        root = self.roots.get(task_id)
+        if root is None:
+            return "unknown"
+        if root.done:
+            return "done"
+        if root.dead:
+            return "expired"
+        if root.split or any(self.pieces[p].state == "attached" for p in root.pieces):
+            return "merged"
+        return "open"
 
     def _best_piece(self, ids) -> _Piece | None:
         best, best_key = None, None
@@ -160,19 +177,20 @@ class OSSA(OnlineAlgorithm):
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
         pieces = self.pieces
-        r = p.rect
+        pid = p.id
+        x1, y1, x2, y2 = r = p.rect
+        include, intersect = p.include, p.intersect
         for qid in self.tasks.overlapping(r):
             q = pieces[qid]
-            if contains(r, q.rect):
-                p.include.add(qid)
-                q.included.add(p.id)
-            elif contains(q.rect, r):  # cannot happen for a placed piece; kept for safety
-                p.included.add(qid)
-                q.include.add(p.id)
+            a = q.rect
+            # a placed piece lies in no active piece (it would ride along), so the pair is include or intersect
+            if x1 <= a[0] and y1 <= a[1] and a[2] <= x2 and a[3] <= y2:
+                include.add(qid)
+                q.included.add(pid)
             else:
-                p.intersect.add(qid)
-                q.intersect.add(p.id)
-        self.tasks.add(p.id, r)
+                intersect.add(qid)
+                q.intersect.add(pid)
+        self.tasks.add(pid, r)
 
     def _deactivate(self, p: _Piece) -> None:
         self.tasks.remove(p.id)
@@ -248,6 +266,7 @@ class OSSA(OnlineAlgorithm):
     def _split(self, q: _Piece, r: Rect, covered: list, finished: list) -> None:
         """``q`` loses the part ``r`` covers; the rest is placed again as new pieces of its root."""
         covered.append((q.root, intersection(q.rect, r)))
+        q.root.split = True
         q.state = "done"
         for part in subtract(q.rect, r):
             self.pending.append(self._new_piece(q.root, part))

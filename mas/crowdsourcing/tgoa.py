@@ -57,11 +57,15 @@ class TGOA(Greedy):
         self.switch = int(self.split * expected)
         self.seen: list[Arrival] = []  # every arrival, by key
         self.adj: list[list[int]] = []  # possible partners, by key
-        # coordinates of arrived tasks and workers, grown as they come (for the vectorized pair test)
-        self._t_keys: list[int] = []
-        self._w_keys: list[int] = []
+        # coordinates of arrived tasks and workers (for the vectorized pair test), grown by doubling
+        self._t_keys = np.empty(0, dtype=np.int64)
+        self._w_keys = np.empty(0, dtype=np.int64)
         self._t = np.empty((0, 6))
         self._w = np.empty((0, 6))
+        self._nt = self._nw = 0
+        # components of the graph of possible pairs only ever merge: union-find with member lists
+        self._parent: list[int] = []
+        self._members: list[list[int] | None] = []
         self.decisions: list[tuple[int, int | None, int | None]] = []  # (arrival key, M-partner, matched)
 
     def handle(self, a: Arrival, key: int, now: float) -> None:
@@ -83,41 +87,68 @@ class TGOA(Greedy):
         if taken is None:
             self.wait(a, key)
 
+    def _append(self, kind: str, row: np.ndarray, key: int) -> None:
+        if kind == "task":
+            if self._nt == len(self._t):
+                self._t = np.resize(self._t, (max(16, 2 * self._nt), 6))
+                self._t_keys = np.resize(self._t_keys, max(16, 2 * self._nt))
+            self._t[self._nt] = row
+            self._t_keys[self._nt] = key
+            self._nt += 1
+        else:
+            if self._nw == len(self._w):
+                self._w = np.resize(self._w, (max(16, 2 * self._nw), 6))
+                self._w_keys = np.resize(self._w_keys, max(16, 2 * self._nw))
+            self._w[self._nw] = row
+            self._w_keys[self._nw] = key
+            self._nw += 1
+
     def _record(self, a: Arrival, key: int) -> None:
-        row = np.array([[*a.rect, a.time, a.deadline]])
-        x1, y1, x2, y2, t0, t1 = row[0]
+        row = np.array([*a.rect, a.time, a.deadline])
+        x1, y1, x2, y2, t0, t1 = row
         if a.kind == "task":
-            w = self._w
+            w = self._w[: self._nw]
             ok = ((w[:, 0] <= x1) & (w[:, 1] <= y1) & (x2 <= w[:, 2]) & (y2 <= w[:, 3])
                   & (np.maximum(w[:, 4], t0) <= np.minimum(w[:, 5], t1)))
-            partners = [self._w_keys[i] for i in np.flatnonzero(ok)]
-            self._t = np.vstack([self._t, row])
-            self._t_keys.append(key)
+            partners = self._w_keys[: self._nw][ok].tolist()
         else:
-            t = self._t
+            t = self._t[: self._nt]
             ok = ((x1 <= t[:, 0]) & (y1 <= t[:, 1]) & (t[:, 2] <= x2) & (t[:, 3] <= y2)
                   & (np.maximum(t[:, 4], t0) <= np.minimum(t[:, 5], t1)))
-            partners = [self._t_keys[i] for i in np.flatnonzero(ok)]
-            self._w = np.vstack([self._w, row])
-            self._w_keys.append(key)
+            partners = self._t_keys[: self._nt][ok].tolist()
+        self._append(a.kind, row, key)
         self.seen.append(a)
         self.adj.append(partners)
+        self._parent.append(key)
+        self._members.append([key])
         for p in partners:
             self.adj[p].append(key)
+            self._union(key, p)
+
+    def _find(self, k: int) -> int:
+        parent = self._parent
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        if len(self._members[ra]) < len(self._members[rb]):
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._members[ra].extend(self._members[rb])
+        self._members[rb] = None
 
     def _optimal_partner(self, key: int) -> int | None:
         """``key``'s partner in an optimal matching of everything arrived so far (None: unmatched)."""
         if not self.adj[key]:
             return None
-        comp = {key}
-        stack = [key]
-        while stack:
-            for v in self.adj[stack.pop()]:
-                if v not in comp:
-                    comp.add(v)
-                    stack.append(v)
-        workers = sorted(k for k in comp if self.seen[k].kind == "worker")
-        tasks = sorted(k for k in comp if self.seen[k].kind == "task")
+        comp = sorted(self._members[self._find(key)])
+        workers = [k for k in comp if self.seen[k].kind == "worker"]
+        tasks = [k for k in comp if self.seen[k].kind == "task"]
         return optimal_matching(self.seen, workers, tasks, self.adj, self.utility).get(key)
 
 
@@ -131,10 +162,12 @@ def optimal_matching(seen, workers: list[int], tasks: list[int], adj, utility) -
     scale = float(bids.sum()) + 1.0  # one more unit of utility outweighs any difference of bids
     gain = np.zeros((len(workers), len(tasks)))
     for i, w in enumerate(workers):
-        for t in adj[w]:
-            j = col.get(t)
-            if j is not None:
-                u = utility(seen[w], seen[t])
+        js = [col[t] for t in adj[w] if t in col]
+        if utility is unit_utility:
+            gain[i, js] = scale - bids[i]
+        else:
+            for j in js:
+                u = utility(seen[w], seen[tasks[j]])
                 if u > 0:
                     gain[i, j] = u * scale - bids[i]
     rows, cols = linear_sum_assignment(gain, maximize=True)

@@ -1,0 +1,212 @@
+"""OSSA vs indexed OSSA, the index structures, and the four algorithms' quality in the seed's setting.
+
+    PYTHONPATH=. python benchmarks/bench_crowd.py              # everything (about 15 minutes)
+    PYTHONPATH=. python benchmarks/bench_crowd.py --part seed  # one part: seed | scale | index | quality
+
+seed:    full runs of OSSA (linear scan) and indexed OSSA at 800..1500 tasks, 500 workers; ratio of times.
+scale:   20,000 / 50,000 / 100,000 tasks, workers = tasks / 3, plane side 300 * sqrt(tasks / 1500) (the
+         seed's density of ranges); indexed OSSA is run in full. A full linear-scan run takes hours at
+         these sizes, so both variants are timed on the same windows of arrivals from the same state: the
+         two run in lockstep, the second switching to the scan store for 25-50 arrivals at 10%, 30%, 50%,
+         70% and 90% of the stream; the windows' per-arrival times give the ratio, and the end results
+         are checked to be identical.
+index:   indexed OSSA with the grid at several cell sizes, and with an R-tree (the ``rtree`` package, only
+         if installed), on the same streams.
+quality: completed tasks and average cost of OSSA, Greedy and TGOA, 800..1500 tasks, several seeds, for
+         the default time windows and two others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+
+from mas.crowdsourcing import OSSA, Ledger, generate_stream, run_online
+from mas.crowdsourcing.index import STORES, GridStore, ScanStore
+
+
+def same(a, b) -> bool:
+    return [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
+
+
+def part_seed(seeds: int) -> None:
+    print("## OSSA vs indexed OSSA, seed's setting (500 workers, plane 300, mean of %d seeds)" % seeds)
+    print(f"{'tasks':>6} {'OSSA s':>8} {'indexed s':>10} {'ratio':>7}  same")
+    for n in range(800, 1501, 100):
+        ts, ti, ok = [], [], True
+        for seed in range(seeds):
+            s = generate_stream(n, 500, seed=seed)
+            a = run_online("ossa", s, check=False)
+            b = run_online("ossa-indexed", s, check=False)
+            ts.append(a.seconds)
+            ti.append(b.seconds)
+            ok &= same(a, b)
+        print(f"{n:>6} {statistics.mean(ts):>8.3f} {statistics.mean(ti):>10.3f} "
+              f"{statistics.mean(ts) / statistics.mean(ti):>7.1f}  {ok}", flush=True)
+
+
+def scale_stream(n: int, seed: int = 0):
+    return generate_stream(n, n // 3, seed=seed, plane=300 * math.sqrt(n / 1500))
+
+
+def _swap(alg: OSSA, store_cls, **opts) -> None:
+    """Give ``alg`` new stores of another kind holding the same rectangles (untimed)."""
+    for name in ("tasks", "free"):
+        old = getattr(alg, name)
+        new = store_cls(**opts)
+        for k, r in old.rects.items():
+            new.add(k, r)
+        setattr(alg, name, new)
+
+
+def part_scale(sizes, window: int) -> None:
+    print("## OSSA vs indexed OSSA at scale (workers = tasks/3, plane 300*sqrt(tasks/1500))")
+    print(f"{'tasks':>7} {'indexed full run s':>18} {'scan ms/arrival':>16} {'index ms/arrival':>17} "
+          f"{'ratio':>7}  windows (ratio at 10/30/50/70/90%)  same")
+    for n in sizes:
+        s = scale_stream(n)
+        full = run_online("ossa-indexed", s, check=False)
+        a, b = OSSA(index="grid"), OSSA(index="grid")
+        la, lb = Ledger(), Ledger()
+        a.start(la, len(s))
+        b.start(lb, len(s))
+        starts = [int(f * len(s)) for f in (0.1, 0.3, 0.5, 0.7, 0.9)]
+        w = window
+        t_scan = t_grid = 0.0
+        ratios = []
+        i = 0
+        for start in starts + [len(s)]:
+            for x in s[i:start]:
+                a.arrive(x)
+                b.arrive(x)
+            i = start
+            if start == len(s):
+                break
+            _swap(b, ScanStore)
+            chunk = s[i:i + w]
+            t0 = time.perf_counter()
+            for x in chunk:
+                a.arrive(x)
+            tg = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for x in chunk:
+                b.arrive(x)
+            ts = time.perf_counter() - t0
+            _swap(b, GridStore)
+            i += len(chunk)
+            t_scan += ts
+            t_grid += tg
+            ratios.append(ts / tg)
+        ok = [x.to_dict() for x in la.assignments] == [x.to_dict() for x in lb.assignments] == \
+            [x.to_dict() for x in full.assignments]
+        k = len(starts) * w
+        print(f"{n:>7} {full.seconds:>18.1f} {1e3 * t_scan / k:>16.2f} {1e3 * t_grid / k:>17.3f} "
+              f"{t_scan / t_grid:>7.0f}  {' '.join(f'{r:.0f}' for r in ratios):>32}  {ok}", flush=True)
+
+
+class RtreeStore:
+    """The same three queries through an R-tree (libspatialindex via the ``rtree`` package)."""
+
+    def __init__(self) -> None:
+        from rtree import index
+
+        self.idx = index.Index()
+        self.rects = {}
+
+    def __len__(self):
+        return len(self.rects)
+
+    def add(self, key, r):
+        self.rects[key] = r
+        self.idx.insert(key, r)
+
+    def remove(self, key):
+        self.idx.delete(key, self.rects.pop(key))
+
+    def containing(self, q):
+        rects = self.rects
+        x1, y1, x2, y2 = q
+        return {k for k in self.idx.intersection(q) if (r := rects[k])[0] <= x1 and r[1] <= y1
+                and x2 <= r[2] and y2 <= r[3]}
+
+    def overlapping(self, q):
+        rects = self.rects
+        x1, y1, x2, y2 = q
+        return {k for k in self.idx.intersection(q) if (r := rects[k])[0] < x2 and x1 < r[2]
+                and r[1] < y2 and y1 < r[3]}
+
+    def inside(self, q):
+        rects = self.rects
+        x1, y1, x2, y2 = q
+        return {k for k in self.idx.intersection(q) if x1 <= (r := rects[k])[0] and y1 <= r[1]
+                and r[2] <= x2 and r[3] <= y2}
+
+
+def part_index(sizes) -> None:
+    try:
+        import rtree  # noqa: F401
+
+        STORES["rtree"] = RtreeStore
+    except ImportError:
+        print("(rtree not installed: R-tree left out)")
+    print("## Index structures inside indexed OSSA (full runs, seconds; same assignments checked)")
+    configs = [("grid", {"cell": c}) for c in (10.0, 25.0, 50.0, 100.0)]
+    if "rtree" in STORES:
+        configs.append(("rtree", {}))
+    print(f"{'tasks':>7} " + " ".join(f"{name + (' ' + str(int(o['cell'])) if o else ''):>10}"
+                                        for name, o in configs))
+    for n in sizes:
+        s = scale_stream(n) if n > 1500 else generate_stream(n, 500, seed=0)
+        ref, row = None, []
+        for name, opts in configs:
+            alg = OSSA(index=name, **opts) if name == "grid" else OSSA(index=name)
+            r = run_online(alg, s, check=False)
+            if ref is None:
+                ref = r
+            assert same(ref, r), name
+            row.append(r.seconds)
+        print(f"{n:>7} " + " ".join(f"{t:>10.2f}" for t in row), flush=True)
+
+
+def part_quality(seeds: int) -> None:
+    windows = [("default 50-100", {}), ("short 10-30", {"task_stay": (10, 30), "worker_stay": (10, 30)}),
+               ("no expiry", {"task_stay": (1000, 1000), "worker_stay": (1000, 1000)})]
+    for label, opts in windows:
+        sizes = range(800, 1501, 100) if not opts else (800, 1100, 1500)
+        print(f"## Quality, stays {label} (500 workers, mean of {seeds} seeds): completed / average cost")
+        print(f"{'tasks':>6} {'OSSA':>14} {'Greedy':>14} {'TGOA':>14}")
+        for n in sizes:
+            res = {k: [] for k in ("ossa-indexed", "greedy", "tgoa")}
+            for seed in range(seeds):
+                s = generate_stream(n, 500, seed=seed, **opts)
+                for k in res:
+                    res[k].append(run_online(k, s, check=False))
+            cells = [f"{statistics.mean(r.completed for r in v):>6.1f} / {statistics.mean(r.average_cost for r in v):<5.2f}"
+                     for v in res.values()]
+            print(f"{n:>6} " + " ".join(f"{c:>14}" for c in cells), flush=True)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--part", choices=["seed", "scale", "index", "quality", "all"], default="all")
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--sizes", type=int, nargs="+", default=[20_000, 50_000, 100_000])
+    p.add_argument("--window", type=int, default=40, help="arrivals per timed window (scale part)")
+    args = p.parse_args(argv)
+    print(f"python {sys.version.split()[0]}")
+    if args.part in ("seed", "all"):
+        part_seed(args.seeds)
+    if args.part in ("scale", "all"):
+        part_scale(args.sizes, args.window)
+    if args.part in ("index", "all"):
+        part_index([1500] + args.sizes[:2])
+    if args.part in ("quality", "all"):
+        part_quality(args.seeds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

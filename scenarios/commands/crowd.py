@@ -1,0 +1,126 @@
+"""``mas crowd`` and ``mas crowd-experiment``: online spatial crowdsourcing."""
+
+from __future__ import annotations
+
+from scenarios.output import format_table, print_json
+
+ALGORITHM_NAMES = ["ossa", "ossa-indexed", "greedy", "tgoa"]
+
+
+def _pair(text: str) -> tuple[float, float]:
+    lo, _, hi = text.partition(",")
+    try:
+        return float(lo), float(hi or lo)
+    except ValueError:
+        raise ValueError(f"time window = {text!r}: expected LOW,HIGH") from None
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError(f"task counts = {text!r}: expected integers separated by commas") from None
+    if not counts or min(counts) < 0:
+        raise ValueError(f"task counts = {text!r}: expected integers >= 0")
+    return counts
+
+
+def _add_window_arguments(p) -> None:
+    p.add_argument("--horizon", type=float, default=None, metavar="T",
+                   help="arrival times uniform in [0, T] (default 100)")
+    p.add_argument("--task-stay", type=_pair, default=None, metavar="LO,HI",
+                   help="how long a task stays, uniform in [LO, HI] (default 50,100)")
+    p.add_argument("--worker-stay", type=_pair, default=None, metavar="LO,HI",
+                   help="how long a worker stays, uniform in [LO, HI] (default 50,100)")
+
+
+def _settings(args, **extra):
+    from mas.crowdsourcing import StreamSettings
+
+    fields = {k: v for k, v in (("horizon", args.horizon), ("task_stay", args.task_stay),
+                                ("worker_stay", args.worker_stay)) if v is not None}
+    st = StreamSettings(**fields, **extra)
+    st.validate()
+    return st
+
+
+def register(sub) -> None:
+    p = sub.add_parser("crowd", help="one online spatial crowdsourcing run",
+                       description="Run one online algorithm on a generated stream or an event file "
+                                   "(JSON lines, one arrival each).")
+    p.add_argument("--algorithm", choices=ALGORITHM_NAMES, default="ossa-indexed")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--tasks", type=int, metavar="N", help="generate a stream with N tasks")
+    src.add_argument("--events", metavar="FILE", help="read arrivals from a JSON-lines file")
+    p.add_argument("--workers", type=int, metavar="W", help="workers of a generated stream")
+    p.add_argument("--plane", type=float, default=300.0, help="side of the square plane (default 300)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--split", type=float, default=0.5, help="TGOA: share of arrivals handled greedily (0.5)")
+    _add_window_arguments(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(run=run_crowd)
+
+    q = sub.add_parser("crowd-experiment", help="the seed's three crowdsourcing experiments",
+                       description="500 workers, 800..1500 tasks: completed tasks, average cost and running "
+                                   "time of OSSA, indexed OSSA, Greedy and TGOA; a CSV and three plots.")
+    q.add_argument("--out", default="crowd-experiment", metavar="DIR",
+                   help="folder for runs.csv and the plots (default ./crowd-experiment)")
+    q.add_argument("--seeds", type=int, default=2, metavar="K", help="streams per task count (default 2)")
+    q.add_argument("--task-counts", type=_counts, default=None, metavar="N,N,...",
+                   help="task counts to run (default the seed's 800,900,...,1500)")
+    q.add_argument("--workers", type=int, default=500, metavar="W", help="workers (default 500, the seed's)")
+    _add_window_arguments(q)
+    q.add_argument("--json", action="store_true", help="print the averages as JSON")
+    q.set_defaults(run=run_experiment)
+
+
+def run_crowd(args) -> int:
+    from mas.crowdsourcing import TGOA, generate_stream, load_events, make_algorithm, run_online
+    from mas.errors import InputError
+
+    if args.events:
+        for opt in ("workers",):
+            if getattr(args, opt) is not None:
+                raise InputError(f"--{opt}", getattr(args, opt), "only with --tasks (the event file says)")
+        stream = load_events(args.events)
+    else:
+        if args.workers is None:
+            raise InputError("--workers", None, "is required with --tasks")
+        stream = generate_stream(args.tasks, args.workers, seed=args.seed, settings=_settings(args, plane=args.plane))
+    alg = TGOA(split=args.split) if args.algorithm == "tgoa" else make_algorithm(args.algorithm)
+    result = run_online(alg, stream, check=False)
+    d = result.to_dict()
+    if args.json:
+        print_json(d)
+        return 0
+    print(format_table(list(d), [list(d.values())]))
+    return 0
+
+
+def run_experiment(args) -> int:
+    from scenarios.crowd_experiment import ALGORITHMS, TASK_COUNTS, averages
+    from scenarios.crowd_experiment import run_experiment as experiment
+    from scenarios.crowd_experiment import write_outputs
+    from scenarios.progress import Progress
+
+    from mas.errors import InputError
+
+    if args.seeds < 1:
+        raise InputError("--seeds", args.seeds, "must be >= 1")
+    if args.workers < 0:
+        raise InputError("--workers", args.workers, "must be >= 0")
+    settings = _settings(args)
+    counts = args.task_counts or list(TASK_COUNTS)
+    total = len(counts) * args.seeds * len(ALGORITHMS)
+    with Progress(total, "crowd-experiment") as bar:
+        runs = experiment(counts, args.workers, args.seeds, settings=settings, progress=bar)
+    paths = write_outputs(args.out, runs)
+    means = sorted(averages(runs), key=lambda m: (m["tasks"], ALGORITHMS.index(m["algorithm"])))
+    if args.json:
+        print_json({"averages": means, "files": paths})
+        return 0
+    print(format_table(["tasks", "algorithm", "completed", "workers used", "average cost", "seconds"],
+                       [[m["tasks"], m["algorithm"], m["completed"], m["workers_used"], m["average_cost"],
+                         m["seconds"]] for m in means]))
+    print("wrote " + ", ".join(paths.values()))
+    return 0
