@@ -96,8 +96,9 @@ def write_outputs(out_dir: str | os.PathLike, runs: Sequence[Run]) -> dict[str, 
             writer.writerow(r.to_dict())
     means = averages(runs)
     seeds = max((m["runs"] for m in means), default=0)
+    workers = runs[0].workers if runs else 0
     _plot(paths["completed"], means, "completed", ["ossa", "greedy", "tgoa"],
-          "completed tasks", f"1. Completed tasks (500 workers, mean of {seeds} seeds)")
+          "completed tasks", f"1. Completed tasks ({workers} workers, mean of {seeds} seeds)")
     _plot(paths["average_cost"], means, "average_cost", ["ossa", "greedy", "tgoa"],
           "average cost per completed task", "2. Average cost per completed task")
     _plot(paths["running_time"], means, "seconds", ["ossa", "ossa-indexed"],

@@ -94,6 +94,22 @@ def test_bad_options_are_exit_2(capsys):
         assert len(err.strip().splitlines()) == 1, err
     code, err = run_main(capsys, "crowd-experiment", "--seeds", "0")
     assert code == 2 and "--seeds = 0" in err
+    code, err = run_main(capsys, "crowd-experiment", "--task-counts", "10,x")
+    assert code == 2 and "--task-counts" in err and "10,x" in err
+
+
+def test_crowd_experiment_command(tmp_path):
+    out = tmp_path / "exp"
+    p = mas("crowd-experiment", "--out", str(out), "--seeds", "2", "--task-counts", "60,120", "--workers", "30",
+            "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert len(d["averages"]) == 2 * 4 and all(m["runs"] == 2 for m in d["averages"])
+    with open(out / "runs.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 * 2 * 4 and {r["tasks"] for r in rows} == {"60", "120"}
+    assert sorted(x.name for x in out.iterdir()) == ["average_cost.png", "completed.png", "running_time.png",
+                                                    "runs.csv"]
 
 
 def test_experiment_module_writes_csv_and_plots(tmp_path):

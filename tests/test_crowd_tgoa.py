@@ -84,3 +84,16 @@ def test_split_is_validated_and_tgoa_runs_on_the_seed_setting():
     s = generate_stream(300, 100, seed=5)
     r = run_online(TGOA(split=0.78), s)
     assert 0 < r.completed <= 100
+
+
+def test_utility_function_steers_phase_two():
+    from mas.crowdsourcing import Task, Worker
+
+    # one worker, two tasks it covers; the default utility (1 each) keeps the first task's pair, a
+    # utility that values area makes the optimal matching move the worker to the bigger task
+    s = [Task("small", 0, 0, 0, 1, 1, 9), Task("big", 1, 0, 0, 4, 4, 9), Worker("w", 2, 0, 0, 5, 5, 9, 1.0)]
+    by_area = TGOA(split=0.0, utility=lambda w, t: t.w * t.h)
+    r = run_online(by_area, s)
+    assert [a.covered[0][0] for a in r.assignments] == ["big"]
+    r = run_online(TGOA(split=0.0), s)
+    assert len(r.assignments) == 1 and r.completed == 1

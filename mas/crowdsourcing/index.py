@@ -97,7 +97,8 @@ class GridStore:
 
     def _span(self, r: Rect) -> tuple[int, int, int, int]:
         c = self.cell
-        return math.floor(r[0] / c), math.floor(r[1] / c), math.floor(r[2] / c), math.floor(r[3] / c)
+        fl = math.floor
+        return fl(r[0] / c), fl(r[1] / c), fl(r[2] / c), fl(r[3] / c)
 
     def add(self, key: Hashable, r: Rect) -> None:
         self.rects[key] = r
@@ -133,15 +134,19 @@ class GridStore:
 
     def overlapping(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
-        c = self.cell
         i1, j1, i2, j2 = self._span(q)
-        out = set()
         cells = self.cells
+        if i1 == i2 and j1 == j2:  # the common case: one cell, no duplicates to merge
+            bucket = cells.get((i1, j1))
+            if not bucket:
+                return set()
+            return {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
+        out = set()
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):
                 bucket = cells.get((i, j))
                 if bucket:
-                    out.update(k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3])
+                    out |= {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
         return out
 
     def inside(self, q: Rect) -> set:
@@ -156,9 +161,9 @@ class GridStore:
                 bucket = cells.get((i, j))
                 if bucket:
                     # report each rectangle only from the cell of its own corner: no duplicates to merge
-                    out.update(k for k, r in bucket.items()
-                               if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2
-                               and fl(r[0] / c) == i and fl(r[1] / c) == j)
+                    out |= {k for k, r in bucket.items()
+                            if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2
+                            and fl(r[0] / c) == i and fl(r[1] / c) == j}
         return out
 
 

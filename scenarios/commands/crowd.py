@@ -15,6 +15,16 @@ def _pair(text: str) -> tuple[float, float]:
         raise ValueError(f"time window = {text!r}: expected LOW,HIGH") from None
 
 
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError(f"task counts = {text!r}: expected integers separated by commas") from None
+    if not counts or min(counts) < 0:
+        raise ValueError(f"task counts = {text!r}: expected integers >= 0")
+    return counts
+
+
 def _add_window_arguments(p) -> None:
     p.add_argument("--horizon", type=float, default=None, metavar="T",
                    help="arrival times uniform in [0, T] (default 100)")
@@ -56,6 +66,9 @@ def register(sub) -> None:
     q.add_argument("--out", default="crowd-experiment", metavar="DIR",
                    help="folder for runs.csv and the plots (default ./crowd-experiment)")
     q.add_argument("--seeds", type=int, default=2, metavar="K", help="streams per task count (default 2)")
+    q.add_argument("--task-counts", type=_counts, default=None, metavar="N,N,...",
+                   help="task counts to run (default the seed's 800,900,...,1500)")
+    q.add_argument("--workers", type=int, default=500, metavar="W", help="workers (default 500, the seed's)")
     _add_window_arguments(q)
     q.add_argument("--json", action="store_true", help="print the averages as JSON")
     q.set_defaults(run=run_experiment)
@@ -94,10 +107,13 @@ def run_experiment(args) -> int:
 
     if args.seeds < 1:
         raise InputError("--seeds", args.seeds, "must be >= 1")
+    if args.workers < 0:
+        raise InputError("--workers", args.workers, "must be >= 0")
     settings = _settings(args)
-    total = len(TASK_COUNTS) * args.seeds * len(ALGORITHMS)
+    counts = args.task_counts or list(TASK_COUNTS)
+    total = len(counts) * args.seeds * len(ALGORITHMS)
     with Progress(total, "crowd-experiment") as bar:
-        runs = experiment(TASK_COUNTS, 500, args.seeds, settings=settings, progress=bar)
+        runs = experiment(counts, args.workers, args.seeds, settings=settings, progress=bar)
     paths = write_outputs(args.out, runs)
     means = sorted(averages(runs), key=lambda m: (m["tasks"], ALGORITHMS.index(m["algorithm"])))
     if args.json:
