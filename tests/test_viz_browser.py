@@ -9,7 +9,6 @@ the browser and the page's web assets.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
