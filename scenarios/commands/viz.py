@@ -61,6 +61,23 @@ def server_env(render_interval: int = 1, topology_file: str | None = None) -> di
     return env
 
 
+def _fetch_assets() -> None:
+    """Fill the page's asset cache from the npm registry once, where npm is installed (see
+    :mod:`scenarios.viz.assets`); without npm, Solara fetches them from its CDN."""
+    import shutil
+
+    from scenarios.viz import assets
+
+    missing = assets.missing()
+    if not missing or shutil.which("npm") is None:
+        return
+    print(f"mas viz: fetching the page's web assets once with npm ({', '.join(missing)})", flush=True)
+    try:
+        assets.ensure(quiet=True)
+    except RuntimeError as exc:
+        print(f"mas viz: {exc}; the page will try Solara's CDN", file=sys.stderr, flush=True)
+
+
 def run(args) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError("--port", args.port, "must be in 0..65535")
@@ -76,6 +93,7 @@ def run(args) -> int:
         import solara  # noqa: F401
     except ImportError:
         raise InputError("--model", args.model, "needs solara: pip install 'mas-negotiation[viz]'") from None
+    _fetch_assets()
     port = args.port or free_port(args.host)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"mas viz: the {args.model} page is at http://{shown}:{port}/ (Ctrl-C stops the server)", flush=True)
