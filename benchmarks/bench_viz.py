@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import time
 import urllib.request
+import warnings
 
 from matplotlib.figure import Figure
 
@@ -70,7 +71,9 @@ def server_frames(frames: int) -> dict:
         _plot_png(model, ["D", "G"])
         t3 = time.perf_counter()
         fig = Figure(figsize=(7, 5.5), dpi=80)
-        draw_space(model.grid, portrayal, ax=fig.add_subplot())
+        with warnings.catch_warnings():  # Mesa 3.5 prefers AgentPortrayalStyle to a dict; same drawing
+            warnings.simplefilter("ignore", FutureWarning)
+            draw_space(model.grid, portrayal, ax=fig.add_subplot())
         fig.savefig(io.BytesIO(), format="png", dpi=80, bbox_inches="tight")
         t4 = time.perf_counter()
         ours.append(t2 - t1)
