@@ -105,6 +105,44 @@ def _add_rows(h, A: sp.csr_array, lower, upper) -> None:
               A.data.astype(float))
 
 
+class _Cuts:
+    """One family of valid inequalities  row . x[cols] <= rhs,  separated from LP solutions.
+
+    The cuts that are tight at the end of one k seed the next k (they hold for
+    every k), so later k's need fewer separation rounds.
+    """
+
+    def __init__(self, cols: np.ndarray, coef: np.ndarray, rhs: float, size: int) -> None:
+        self.cols, self.coef, self.rhs, self.size = cols, coef, rhs, size
+        self.pool = np.zeros(cols.shape[0], dtype=bool)
+        self.have = self.pool
+
+    def _rows(self, which: np.ndarray) -> sp.csr_array:
+        r = np.repeat(np.arange(which.size), self.cols.shape[1])
+        data = np.tile(self.coef, which.size)
+        return sp.csr_array((data, (r, self.cols[which].ravel())), shape=(which.size, self.size))
+
+    def _violation(self, x: np.ndarray) -> np.ndarray:
+        return x[self.cols] @ self.coef - self.rhs
+
+    def begin(self, h) -> None:
+        self.have = self.pool.copy()
+        _add_rows(h, self._rows(np.flatnonzero(self.have)), -np.inf, self.rhs)
+
+    def separate(self, h, x: np.ndarray) -> int:
+        """Add the most violated cuts not in the LP yet; returns how many."""
+        violation = self._violation(x)
+        violation[self.have] = -np.inf
+        new = np.flatnonzero(violation > _VIOLATION)
+        new = new[np.argsort(-violation[new], kind="stable")[:_CUTS_PER_ROUND]]
+        self.have[new] = True
+        _add_rows(h, self._rows(new), -np.inf, self.rhs)
+        return new.size
+
+    def keep_tight(self, x: np.ndarray) -> None:
+        self.pool = self.have & (self._violation(x) > -_VIOLATION)
+
+
 class _Program:
     def __init__(self, C: np.ndarray, W: np.ndarray) -> None:
         m, n = C.shape
@@ -146,30 +184,19 @@ class _Program:
         self.degree_y = block(np.ones(2 * npair), np.r_[pj, pl], np.r_[yo + ay, yo + ay], n)
         self.z_eye = block(np.ones(n), np.arange(n), np.arange(n), n)
 
-        # every triangle cut as (pair, pair, subtracted pair, middle agent):
-        # y_p1 + y_p2 - y_pm - z_mid <= 0 for the three choices of the middle agent
         pair = np.zeros((n, n), dtype=np.intp)
         pair[pj, pl] = ay
         pair[pl, pj] = ay
         a, b, c = _triples(n if n <= _MAX_TRIANGLE_AGENTS else 0)
-        self.tri = (np.r_[pair[a, b], pair[a, b], pair[a, c]], np.r_[pair[b, c], pair[a, c], pair[b, c]],
-                    np.r_[pair[a, c], pair[b, c], pair[a, b]], np.r_[b, a, c])
-        # tight cuts of the last k, to start the next k's separation with
-        self.pool = np.zeros(self.tri[0].size, dtype=bool)
-
-    def _triangle_rows(self, which: np.ndarray) -> sp.csr_array:
-        p1, p2, pm, mid = (t[which] for t in self.tri)
-        t = which.size
-        r = np.arange(t)
-        yo = self.yo
-        return sp.csr_array((np.r_[np.ones(2 * t), -np.ones(2 * t)],
-                             (np.r_[r, r, r, r], np.r_[yo + p1, yo + p2, yo + pm, mid])),
-                            shape=(t, self.size))
-
-    def _violation(self, x: np.ndarray) -> np.ndarray:
-        p1, p2, pm, mid = self.tri
-        y = x[self.yo:]
-        return y[p1] + y[p2] - y[pm] - x[mid]
+        ab, ac, bc = yo + pair[a, b], yo + pair[a, c], yo + pair[b, c]
+        self.families = [
+            # triangle: y_jl + y_lq - y_jq - z_l <= 0, for each of the three middle agents l
+            _Cuts(np.concatenate([np.stack(t, axis=1) for t in ((ab, bc, ac, b), (ab, ac, bc, a), (ac, bc, ab, c))]),
+                  np.array([1.0, 1.0, -1.0, -1.0]), 0.0, self.size),
+            # clique: z_a + z_b + z_c - y_ab - y_ac - y_bc <= 1 (two of three members imply a pair)
+            _Cuts(np.stack([a, b, c, ab, ac, bc], axis=1),
+                  np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]), 1.0, self.size),
+        ]
 
     def _start(self, S: list[int]) -> np.ndarray:
         """The full variable vector of set S (each subtask on its cheapest member)."""
@@ -198,27 +225,22 @@ class _Program:
         _add_rows(h, self.degree_y - (k - 1) * self.z_eye, 0.0, 0.0)
 
         status = highspy.HighsModelStatus
-        have = self.pool.copy()
-        _add_rows(h, self._triangle_rows(np.flatnonzero(have)), -np.inf, 0.0)
+        for family in self.families:
+            family.begin(h)
         for _ in range(_MAX_ROUNDS):
             h.run()
             if h.getModelStatus() != status.kOptimal:
                 break
             x = np.asarray(h.getSolution().col_value)
-            violation = self._violation(x)
-            violation[have] = -np.inf
-            new = np.flatnonzero(violation > _VIOLATION)
-            if new.size == 0:
+            if not sum(family.separate(h, x) for family in self.families):
                 break
-            new = new[np.argsort(-violation[new], kind="stable")[:_CUTS_PER_ROUND]]
-            have[new] = True
-            _add_rows(h, self._triangle_rows(new), -np.inf, 0.0)
         if h.getModelStatus() == status.kInfeasible:
             return None
         lp_ok = h.getModelStatus() == status.kOptimal
         if lp_ok:
             x = np.asarray(h.getSolution().col_value)
-            self.pool = have & (self._violation(x) > -_VIOLATION)
+            for family in self.families:
+                family.keep_tight(x)
         z = x[: self.n] if lp_ok else None
 
         h.changeColsIntegrality(self.n, np.arange(self.n, dtype=np.int32),
