@@ -143,33 +143,69 @@ class _Cuts:
         self.pool = self.have & (self._violation(x) > -_VIOLATION)
 
 
+class _Levels:
+    """The execution part as "still uncovered at cost level t" variables (one per distinct cost).
+
+    For subtask i with distinct finite costs v_1 < ... < v_r, u_t = 1 when no
+    participant executes i at cost <= v_t; then  min_{j in S} C_ij = v_1 +
+    sum_{t<r} (v_{t+1} - v_t) u_t,  and  u_t >= u_{t-1} - sum_{j: C_ij = v_t} z_j
+    (u_0 = 1, u_r = 0 forces coverage).  Same LP bound as assignment variables
+    x_ij <= z_j, but with integer costs far fewer columns and rows (n = m = 30,
+    costs 1..10: 270 instead of 900).
+    """
+
+    def __init__(self, C: np.ndarray) -> None:
+        subtask, value, step, upper, previous, row, agent = [], [], [], [], [], [], []
+        for i, costs in enumerate(C):
+            finite = np.flatnonzero(np.isfinite(costs))
+            v, level = np.unique(costs[finite], return_inverse=True)
+            first = len(subtask)
+            subtask += [i] * v.size
+            value += v.tolist()
+            step += np.diff(v).tolist() + [0.0]
+            upper += [1.0] * (v.size - 1) + [0.0]
+            previous += [-1] + list(range(first, first + v.size - 1))
+            row += (first + level).tolist()
+            agent += finite.tolist()
+        self.subtask = np.array(subtask, dtype=np.intp)
+        self.value = np.array(value, dtype=float)
+        self.step = np.array(step, dtype=float)
+        self.upper = np.array(upper, dtype=float)
+        self.previous = np.array(previous, dtype=np.intp)
+        self.row = np.array(row, dtype=np.intp)
+        self.agent = np.array(agent, dtype=np.intp)
+        self.size = self.subtask.size
+
+
 class _Program:
     def __init__(self, C: np.ndarray, W: np.ndarray) -> None:
         m, n = C.shape
         self.C, self.n = C, n
-        rows_i, cols_j = np.nonzero(np.isfinite(C))
-        self.rows_i, self.cols_j = rows_i, cols_j
-        nx_ = rows_i.size
         pj, pl = np.triu_indices(n, 1)
         self.pj, self.pl = pj, pl
         npair = pj.size
-        xo, yo = n, n + nx_  # offsets of x and y
-        self.yo = yo
-        self.size = n + nx_ + npair
-        self.c = np.concatenate([np.zeros(n), C[rows_i, cols_j], W[pj, pl]])
-        ax = np.arange(nx_)
         ay = np.arange(npair)
+        levels = _Levels(C)
+        self.levels = levels
+        nu = levels.size
+        yo = n + nu  # offset of y; u follows z
+        self.yo = yo
+        self.size = yo + npair
+        self.c = np.concatenate([np.zeros(n), levels.step, W[pj, pl]])
+        self.upper = np.concatenate([np.ones(n), levels.upper, np.ones(npair)])
 
         def block(data, r, c, nrows):
             return sp.csr_array((data, (r, c)), shape=(nrows, self.size))
 
         ones_p, minus_p = np.ones(npair), -np.ones(npair)
+        au = np.arange(nu)
+        prev = np.flatnonzero(levels.previous >= 0)
         blocks = [
-            # sum_j x_ij = 1
-            (block(np.ones(nx_), rows_i, xo + ax, m), 1.0, 1.0),
-            # x_ij - z_j <= 0
-            (block(np.r_[np.ones(nx_), -np.ones(nx_)], np.r_[ax, ax], np.r_[xo + ax, cols_j], nx_),
-             -np.inf, 0.0),
+            # u_t - u_{t-1} + sum_{j at level t} z_j >= 0  (u_0 = 1: right-hand side 1 at t = 1)
+            (block(np.r_[np.ones(nu), -np.ones(prev.size), np.ones(levels.agent.size)],
+                   np.r_[au, prev, levels.row],
+                   np.r_[n + au, n + levels.previous[prev], levels.agent], nu),
+             np.where(levels.previous < 0, 1.0, 0.0), np.inf),
             # y - z_j - z_l >= -1 ; y - z_j <= 0 ; y - z_l <= 0
             (block(np.r_[ones_p, minus_p, minus_p], np.r_[ay, ay, ay], np.r_[yo + ay, pj, pl], npair),
              -1.0, np.inf),
@@ -177,7 +213,7 @@ class _Program:
             (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pl], npair), -np.inf, 0.0),
         ]
         self.fixed = sp.vstack([b[0] for b in blocks], format="csr")
-        self.fixed_lo = np.concatenate([np.full(b[0].shape[0], b[1]) for b in blocks])
+        self.fixed_lo = np.concatenate([np.broadcast_to(b[1], (b[0].shape[0],)) for b in blocks])
         self.fixed_hi = np.concatenate([np.full(b[0].shape[0], b[2]) for b in blocks])
         self.count = block(np.ones(n), np.zeros(n, dtype=int), np.arange(n), 1)
         # sum_{l != j} y_jl over pairs touching j, without the -(k-1) z_j term
@@ -199,11 +235,11 @@ class _Program:
         ]
 
     def _start(self, S: list[int]) -> np.ndarray:
-        """The full variable vector of set S (each subtask on its cheapest member)."""
+        """The full variable vector of set S."""
         v = np.zeros(self.size)
         v[S] = 1.0
-        cheapest = np.asarray(S)[self.C[:, S].argmin(axis=1)]
-        v[self.n + np.flatnonzero(cheapest[self.rows_i] == self.cols_j)] = 1.0
+        cheapest = self.C[:, S].min(axis=1)
+        v[self.n:self.yo] = cheapest[self.levels.subtask] > self.levels.value
         inside = np.zeros(self.n, dtype=bool)
         inside[S] = True
         v[self.yo + np.flatnonzero(inside[self.pj] & inside[self.pl])] = 1.0
@@ -218,7 +254,7 @@ class _Program:
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         N = self.size
-        h.addVars(N, np.zeros(N), np.ones(N))
+        h.addVars(N, np.zeros(N), self.upper)
         h.changeColsCost(N, np.arange(N, dtype=np.int32), self.c)
         _add_rows(h, self.fixed, self.fixed_lo, self.fixed_hi)
         _add_rows(h, self.count, k, k)
