@@ -1,35 +1,41 @@
 """Exact best set for every k as a mixed-integer program solved by HiGHS (highspy).
 
-Variables: z_j (agent j participates, binary), x_ij (subtask i to agent j,
-continuous: for fixed z the assignment LP is integral), y_jl (both j and l
+Variables: z_j (agent j participates, binary), u (execution cost levels, see
+``_Levels``: u_it = 1 while subtask i has no participant of cost <= its t-th
+distinct cost; continuous, integral once z is), y_jl (both j and l
 participate, continuous: for binary z the constraints force y = z_j z_l).
 
-    min  sum C_ij x_ij + sum_{j<l} (P_jl + P_lj) y_jl
-    s.t. sum_j x_ij = 1,  x_ij <= z_j,  sum_j z_j = k,
+    min  sum_i sum_t (v_i,t+1 - v_it) u_it + sum_{j<l} (P_jl + P_lj) y_jl
+    s.t. u_it >= u_i,t-1 - sum_{j: C_ij = v_it} z_j   (u_i0 = 1, last u_it = 0),
+         sum_j z_j = k,
          y_jl >= z_j + z_l - 1,  y_jl <= z_j,  y_jl <= z_l,
          sum_{l != j} y_jl = (k - 1) z_j          (makes the relaxation tight)
 
 Almost all of the relaxation's gap is in the pair part (a minimum-weight
 k-subgraph problem): its LP spreads z thinly over many agents and puts y on a
 cheap sparse "graph" no k-clique can match (n = m = 30, k = 12: LP 511 vs
-optimum 636; the execution part alone is nearly integral). Two things close
-most of it, both measured on ``benchmarks/bench_costs.py``'s n = m = 30:
+optimum 636; the execution part alone is nearly integral).  What closes most
+of it, measured on ``benchmarks/bench_costs.py``'s n = m = 30 (per-k seconds
+and the rejected ideas are in benchmarks/RESULTS.md):
 
-* Triangle inequalities  y_jl + y_lq - y_jq <= z_l  (valid for y = z_j z_l,
-  independent of k).  All 3 C(n, 3) of them would make every LP slow, so they
-  are separated at the root: solve the LP, add the most violated ones, repeat
-  (warm-started dual simplex).  k = 12: root bound 511 -> 623.  The cuts that
-  are tight at the end are handed to the next k, which then needs fewer rounds.
+* Cuts separated at the root (solve the LP, add the most violated, repeat,
+  warm-started): triangle inequalities  y_jl + y_lq - y_jq <= z_l  and 3-clique
+  inequalities  z_a + z_b + z_c - y_ab - y_ac - y_bc <= 1.  Both hold for every
+  integer point and every k; listing all 4 C(n, 3) of them up front would
+  slow every LP.  k = 12: root bound 511 -> 629.  The cuts tight at the end of
+  one k seed the next k, which then needs fewer rounds.
 * A MIP start: the best of the swap local search (``local_search.improve``)
   started from the previous k's optimum plus its best agent, from greedy's
   prefix and from the rounded root LP.  It is usually optimal already, so
-  HiGHS only has to prove it; without it HiGHS spends most of its time in
-  primal heuristics (k = 12: 11 s -> 4.7 s).
+  HiGHS only has to prove it instead of running its primal heuristics
+  (k = 12: 11 s -> 4.7 s).
+* Cost levels instead of assignment variables x_ij <= z_j: the same LP bound
+  with a third of the columns when costs repeat (k = 3..15: 37 -> 29 s).
 
-Both need an incremental interface to HiGHS (adding rows to a solved LP,
-``setSolution``), which ``scipy.optimize.milp`` does not offer; hence highspy
-(the same solver).  The result is exact: cuts are valid inequalities, the start
-is only an incumbent, and the MIP gap is 0.
+The first two need an incremental interface to HiGHS (adding rows to a solved
+LP, ``setSolution``) that ``scipy.optimize.milp`` does not offer; hence highspy
+(the same solver).  The result stays exact: cuts only remove fractional points,
+the start is only an incumbent, and the MIP gap is 0.
 """
 
 from __future__ import annotations
