@@ -8,15 +8,18 @@ participate, continuous: for binary z the constraints force y = z_j z_l).
     min  sum_i sum_t (v_i,t+1 - v_it) u_it + sum_{j<l} (P_jl + P_lj) y_jl
     s.t. u_it >= u_i,t-1 - sum_{j: C_ij = v_it} z_j   (u_i0 = 1, last u_it = 0),
          sum_j z_j = k,
-         y_jl >= z_j + z_l - 1,  y_jl <= z_j,  y_jl <= z_l,
-         sum_{l != j} y_jl = (k - 1) z_j          (makes the relaxation tight)
+         y_jl <= z_j,  y_jl <= z_l,  sum_{l != j} y_jl = (k - 1) z_j
+
+For binary z the degree rows force y = z_j z_l: a member j has exactly k - 1
+partners, each at most 1 and only among members.  (The usual
+y_jl >= z_j + z_l - 1 is therefore implied; leaving it out saves C(n, 2) rows,
+about 8% of the time.)
 
 Almost all of the relaxation's gap is in the pair part (a minimum-weight
 k-subgraph problem): its LP spreads z thinly over many agents and puts y on a
 cheap sparse "graph" no k-clique can match (n = m = 30, k = 12: LP 511 vs
 optimum 636; the execution part alone is nearly integral).  What closes most
-of it, measured on ``benchmarks/bench_costs.py``'s n = m = 30 (per-k seconds
-and the rejected ideas are in benchmarks/RESULTS.md):
+of it, measured (CPU seconds) on ``benchmarks/bench_costs.py``'s n = m = 30:
 
 * Cuts separated at the root (solve the LP, add the most violated, repeat,
   warm-started): triangle inequalities  y_jl + y_lq - y_jq <= z_l  and 3-clique
@@ -28,9 +31,12 @@ and the rejected ideas are in benchmarks/RESULTS.md):
   started from the previous k's optimum plus its best agent, from greedy's
   prefix and from the rounded root LP.  It is usually optimal already, so
   HiGHS only has to prove it instead of running its primal heuristics
-  (k = 12: 11 s -> 4.7 s).
+  (k = 12, with triangle cuts only: 11 s -> 4.7 s).
 * Cost levels instead of assignment variables x_ij <= z_j: the same LP bound
   with a third of the columns when costs repeat (k = 3..15: 37 -> 29 s).
+
+Tried and not kept (no gain beyond noise): 4-clique inequalities
+(alpha = 1, 2), HiGHS primal heuristics off, other cut batch sizes.
 
 The first two need an incremental interface to HiGHS (adding rows to a solved
 LP, ``setSolution``) that ``scipy.optimize.milp`` does not offer; hence highspy
@@ -49,7 +55,7 @@ import scipy.sparse as sp
 
 from mas.selection import register
 
-#: triangle cuts added per separation round, and at most this many rounds per k
+#: cuts of one family added per separation round, and at most this many rounds per k
 _CUTS_PER_ROUND = 1000
 _MAX_ROUNDS = 30
 _VIOLATION = 1e-6
@@ -212,9 +218,7 @@ class _Program:
                    np.r_[au, prev, levels.row],
                    np.r_[n + au, n + levels.previous[prev], levels.agent], nu),
              np.where(levels.previous < 0, 1.0, 0.0), np.inf),
-            # y - z_j - z_l >= -1 ; y - z_j <= 0 ; y - z_l <= 0
-            (block(np.r_[ones_p, minus_p, minus_p], np.r_[ay, ay, ay], np.r_[yo + ay, pj, pl], npair),
-             -1.0, np.inf),
+            # y - z_j <= 0 ; y - z_l <= 0  (y >= z_j + z_l - 1 follows from the degree rows)
             (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pj], npair), -np.inf, 0.0),
             (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pl], npair), -np.inf, 0.0),
         ]
