@@ -38,9 +38,9 @@ def test_every_set_is_a_feasible_point_with_objective_D_and_violates_no_cut(seed
                 continue
             v = program._start(list(S))
             assert program.c @ v + offset == pytest.approx(model.D(S))
-            assert np.all(v <= program.upper) and np.all(v >= 0)
-            rows = program.fixed @ v
-            assert np.all(rows >= program.fixed_lo - 1e-9) and np.all(rows <= program.fixed_hi + 1e-9)
+            assert np.all(v <= program._upper(k)) and np.all(v >= 0)
+            for rows in program.fixed:  # includes the rows of the k-independent program
+                assert np.all(rows.A @ v >= rows.lb - 1e-9) and np.all(rows.A @ v <= rows.ub + 1e-9)
             assert program.count @ v == k
             assert np.allclose((program.degree_y - (k - 1) * program.z_eye) @ v, 0.0)
             for family in program.families:  # a cut that cuts off an integer point would lose optima

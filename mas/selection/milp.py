@@ -225,9 +225,12 @@ class _Program:
             (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pj], npair), -np.inf, 0.0),
             (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pl], npair), -np.inf, 0.0),
         ]
-        self.fixed = sp.vstack([b[0] for b in blocks], format="csr")
-        self.fixed_lo = np.concatenate([np.broadcast_to(b[1], (b[0].shape[0],)) for b in blocks])
-        self.fixed_hi = np.concatenate([np.full(b[0].shape[0], b[2]) for b in blocks])
+        self.rows = sp.vstack([b[0] for b in blocks], format="csr")
+        self.rows_lo = np.concatenate([np.broadcast_to(b[1], (b[0].shape[0],)) for b in blocks])
+        self.rows_hi = np.concatenate([np.full(b[0].shape[0], b[2]) for b in blocks])
+        # needed only without the degree rows (the size-free program, see ``fixed``)
+        self._both = block(np.r_[ones_p, minus_p, minus_p], np.r_[ay, ay, ay], np.r_[yo + ay, pj, pl], npair)
+        self.integrality = np.r_[np.ones(n), np.zeros(self.size - n)]
         self.count = block(np.ones(n), np.zeros(n, dtype=int), np.arange(n), 1)
         # sum_{l != j} y_jl over pairs touching j, without the -(k-1) z_j term
         self.degree_y = block(np.ones(2 * npair), np.r_[pj, pl], np.r_[yo + ay, yo + ay], n)
@@ -246,6 +249,33 @@ class _Program:
             _Cuts(np.stack([a, b, c, ab, ac, bc], axis=1),
                   np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]), 1.0, self.size),
         ]
+
+    @property
+    def fixed(self) -> list:
+        """The program without a size (best D over every k) as scipy LinearConstraints.
+
+        ``mas.optimum`` solves it with ``scipy.optimize.milp(c, constraints=fixed,
+        integrality=integrality, bounds=Bounds(0, 1))``, so the column bounds
+        that are not 1 and y >= z_j + z_l - 1 (implied only with the degree
+        rows) are given as rows here.
+        """
+        from scipy.optimize import LinearConstraint
+
+        capped = np.flatnonzero(self.upper < 1.0)
+        cap = sp.csr_array((np.ones(capped.size), (np.arange(capped.size), capped)),
+                           shape=(capped.size, self.size))
+        return [LinearConstraint(self.rows, self.rows_lo, self.rows_hi),
+                LinearConstraint(cap, -np.inf, self.upper[capped]),
+                LinearConstraint(self._both, -1.0, np.inf)]
+
+    def _upper(self, k: int) -> np.ndarray:
+        """Column upper bounds for size k: k agents always cover subtask i at or below its
+        k-th largest cost, so the levels from there up are never uncovered."""
+        upper = self.upper.copy()
+        kth = -np.sort(-self.C, axis=1)[:, k - 1]  # inf (cannot) sorts first
+        levels = self.levels
+        upper[self.n:self.yo][levels.value >= kth[levels.subtask]] = 0.0
+        return upper
 
     def _start(self, S: list[int]) -> np.ndarray:
         """The full variable vector of set S."""
@@ -267,9 +297,9 @@ class _Program:
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         N = self.size
-        h.addVars(N, np.zeros(N), self.upper)
+        h.addVars(N, np.zeros(N), self._upper(k))
         h.changeColsCost(N, np.arange(N, dtype=np.int32), self.c)
-        _add_rows(h, self.fixed, self.fixed_lo, self.fixed_hi)
+        _add_rows(h, self.rows, self.rows_lo, self.rows_hi)
         _add_rows(h, self.count, k, k)
         _add_rows(h, self.degree_y - (k - 1) * self.z_eye, 0.0, 0.0)
 
