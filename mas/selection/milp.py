@@ -197,7 +197,7 @@ class _Levels:
 
 class _Program:
     def __init__(self, C: np.ndarray, W: np.ndarray) -> None:
-        m, n = C.shape
+        n = C.shape[1]
         self.C, self.n = C, n
         pj, pl = np.triu_indices(n, 1)
         self.pj, self.pl = pj, pl
