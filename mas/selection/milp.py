@@ -1,92 +1,405 @@
-"""Exact best set for every k as a mixed-integer program solved by HiGHS (scipy.optimize.milp).
+"""Exact best set for every k as a mixed-integer program solved by HiGHS (highspy).
 
-Variables: z_j (agent j participates, binary), x_ij (subtask i to agent j,
-continuous: for fixed z the assignment LP is integral), y_jl (both j and l
+Variables: z_j (agent j participates, binary), u (execution cost levels, see
+``_Levels``: u_it = 1 while subtask i has no participant of cost <= its t-th
+distinct cost; continuous, integral once z is), y_jl (both j and l
 participate, continuous: for binary z the constraints force y = z_j z_l).
 
-    min  sum C_ij x_ij + sum_{j<l} (P_jl + P_lj) y_jl
-    s.t. sum_j x_ij = 1,  x_ij <= z_j,  sum_j z_j = k,
-         y_jl >= z_j + z_l - 1,  y_jl <= z_j,  y_jl <= z_l,
-         sum_{l != j} y_jl = (k - 1) z_j          (makes the relaxation tight)
+    min  sum_i sum_t (v_i,t+1 - v_it) u_it + sum_{j<l} (P_jl + P_lj) y_jl
+    s.t. u_it >= u_i,t-1 - sum_{j: C_ij = v_it} z_j   (u_i0 = 1, last u_it = 0),
+         sum_j z_j = k,
+         y_jl <= z_j,  y_jl <= z_l,  sum_{l != j} y_jl = (k - 1) z_j
 
-The matrix is built once; only the k-dependent coefficients change per k.
+For binary z the degree rows force y = z_j z_l: a member j has exactly k - 1
+partners, each at most 1 and only among members.  (The usual
+y_jl >= z_j + z_l - 1 is therefore implied; leaving it out saves C(n, 2) rows,
+about 8% of the time.)
+
+Almost all of the relaxation's gap is in the pair part (a minimum-weight
+k-subgraph problem): its LP spreads z thinly over many agents and puts y on a
+cheap sparse "graph" no k-clique can match (n = m = 30, k = 12: LP 511 vs
+optimum 636; the execution part alone is nearly integral).  What closes most
+of it, measured (CPU seconds) on ``benchmarks/bench_costs.py``'s n = m = 30:
+
+* Cuts separated at the root (solve the LP, add the most violated, repeat,
+  warm-started): triangle inequalities  y_jl + y_lq - y_jq <= z_l  and 3-clique
+  inequalities  z_a + z_b + z_c - y_ab - y_ac - y_bc <= 1.  Both hold for every
+  integer point and every k; listing all 4 C(n, 3) of them up front would
+  slow every LP.  k = 12: root bound 511 -> 629.  The cuts tight at the end of
+  one k seed the next k, which then needs fewer rounds.
+* A MIP start: the best of the swap local search (``local_search.improve``)
+  started from the previous k's optimum plus its best agent, from greedy's
+  prefix and from the rounded root LP.  It is usually optimal already, so
+  HiGHS only has to prove it instead of running its primal heuristics
+  (k = 12, with triangle cuts only: 11 s -> 4.7 s).
+* Cost levels instead of assignment variables x_ij <= z_j: the same LP bound
+  with a third of the columns when costs repeat (k = 3..15: 37 -> 29 s).
+  Any k agents cover subtask i at or below its k-th largest cost, so the
+  levels from there up are fixed to 0 (uniform float costs: 46 -> 41 s).
+* When the root bound already meets the start's D (most k >= n/2) the start
+  is returned without branch-and-bound.
+
+Tried and not kept (no gain beyond noise): 4-clique inequalities
+(alpha = 1, 2), HiGHS primal heuristics off, other cut batch sizes.
+
+The first two need an incremental interface to HiGHS (adding rows to a solved
+LP, ``setSolution``) that ``scipy.optimize.milp`` does not offer; hence highspy
+(the same solver).  The result stays exact: cuts only remove fractional points,
+the start is only an incumbent, and the MIP gap is 0.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mas.selection import register
+
+#: cuts of one family added per separation round, and at most this many rounds per k
+_CUTS_PER_ROUND = 1000
+_MAX_ROUNDS = 30
+_VIOLATION = 1e-6
+#: a start whose D is within this of the root bound is optimal (HiGHS's own mip_abs_gap)
+_ABS_GAP = 1e-6
+#: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
+_MAX_TRIANGLE_AGENTS = 150
+
+
+def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All a < b < c below n, as three index arrays."""
+    parts = []
+    for a in range(n - 2):
+        b, c = np.triu_indices(n - a - 1, 1)
+        parts.append((np.full(b.size, a), b + a + 1, c + a + 1))
+    if not parts:
+        return (np.zeros(0, dtype=np.intp),) * 3
+    return tuple(np.concatenate(t).astype(np.intp) for t in zip(*parts))
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence fd 1: highspy prints its licence banner there when the first Highs is built.
+
+    The banner would end up inside the JSON the CLI writes to stdout; the
+    output_flag option can only be set after construction.
+    """
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout: nothing to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _new_highs():
+    import highspy
+
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _add_rows(h, A: sp.csr_array, lower, upper) -> None:
+    A = sp.csr_array(A)
+    A.sort_indices()
+    rows = A.shape[0]
+    if rows == 0:
+        return
+    lo = np.broadcast_to(np.asarray(lower, dtype=float), (rows,)).copy()
+    hi = np.broadcast_to(np.asarray(upper, dtype=float), (rows,)).copy()
+    h.addRows(rows, lo, hi, A.nnz, A.indptr.astype(np.int32), A.indices.astype(np.int32),
+              A.data.astype(float))
+
+
+class _Cuts:
+    """One family of valid inequalities  row . x[cols] <= rhs,  separated from LP solutions.
+
+    The cuts that are tight at the end of one k seed the next k (they hold for
+    every k), so later k's need fewer separation rounds.
+    """
+
+    def __init__(self, cols: np.ndarray, coef: np.ndarray, rhs: float, size: int) -> None:
+        self.cols, self.coef, self.rhs, self.size = cols, coef, rhs, size
+        self.pool = np.zeros(cols.shape[0], dtype=bool)
+        self.have = self.pool
+
+    def _rows(self, which: np.ndarray) -> sp.csr_array:
+        r = np.repeat(np.arange(which.size), self.cols.shape[1])
+        data = np.tile(self.coef, which.size)
+        return sp.csr_array((data, (r, self.cols[which].ravel())), shape=(which.size, self.size))
+
+    def _violation(self, x: np.ndarray) -> np.ndarray:
+        return x[self.cols] @ self.coef - self.rhs
+
+    def begin(self, h) -> None:
+        self.have = self.pool.copy()
+        _add_rows(h, self._rows(np.flatnonzero(self.have)), -np.inf, self.rhs)
+
+    def separate(self, h, x: np.ndarray) -> int:
+        """Add the most violated cuts not in the LP yet; returns how many."""
+        violation = self._violation(x)
+        violation[self.have] = -np.inf
+        new = np.flatnonzero(violation > _VIOLATION)
+        new = new[np.argsort(-violation[new], kind="stable")[:_CUTS_PER_ROUND]]
+        self.have[new] = True
+        _add_rows(h, self._rows(new), -np.inf, self.rhs)
+        return new.size
+
+    def keep_tight(self, x: np.ndarray) -> None:
+        self.pool = self.have & (self._violation(x) > -_VIOLATION)
+
+
+class _Levels:
+    """The execution part as "still uncovered at cost level t" variables (one per distinct cost).
+
+    For subtask i with distinct finite costs v_1 < ... < v_r, u_t = 1 when no
+    participant executes i at cost <= v_t; then  min_{j in S} C_ij = v_1 +
+    sum_{t<r} (v_{t+1} - v_t) u_t,  and  u_t >= u_{t-1} - sum_{j: C_ij = v_t} z_j
+    (u_0 = 1, u_r = 0 forces coverage).  Same LP bound as assignment variables
+    x_ij <= z_j, but with integer costs far fewer columns and rows (n = m = 30,
+    costs 1..10: 270 instead of 900).
+    """
+
+    def __init__(self, C: np.ndarray) -> None:
+        subtask, value, step, upper, previous, row, agent = [], [], [], [], [], [], []
+        for i, costs in enumerate(C):
+            finite = np.flatnonzero(np.isfinite(costs))
+            v, level = np.unique(costs[finite], return_inverse=True)
+            first = len(subtask)
+            subtask += [i] * v.size
+            value += v.tolist()
+            step += np.diff(v).tolist() + [0.0]
+            upper += [1.0] * (v.size - 1) + [0.0]
+            previous += [-1] + list(range(first, first + v.size - 1))
+            row += (first + level).tolist()
+            agent += finite.tolist()
+        self.subtask = np.array(subtask, dtype=np.intp)
+        self.value = np.array(value, dtype=float)
+        self.step = np.array(step, dtype=float)
+        self.upper = np.array(upper, dtype=float)
+        self.previous = np.array(previous, dtype=np.intp)
+        self.row = np.array(row, dtype=np.intp)
+        self.agent = np.array(agent, dtype=np.intp)
+        self.size = self.subtask.size
 
 
 class _Program:
     def __init__(self, C: np.ndarray, W: np.ndarray) -> None:
-        m, n = C.shape
-        self.n = n
-        rows_i, cols_j = np.nonzero(np.isfinite(C))
-        nx_ = rows_i.size
+        n = C.shape[1]
+        self.C, self.n = C, n
         pj, pl = np.triu_indices(n, 1)
+        self.pj, self.pl = pj, pl
         npair = pj.size
-        self.nz, self.nx, self.npair = n, nx_, npair
-        xo, yo = n, n + nx_  # offsets of x and y
-        self.size = n + nx_ + npair
-        self.c = np.concatenate([np.zeros(n), C[rows_i, cols_j], W[pj, pl]])
-        self.integrality = np.concatenate([np.ones(n), np.zeros(nx_ + npair)])
-        ax = np.arange(nx_)
         ay = np.arange(npair)
+        levels = _Levels(C)
+        self.levels = levels
+        nu = levels.size
+        yo = n + nu  # offset of y; u follows z
+        self.yo = yo
+        self.size = yo + npair
+        self.c = np.concatenate([np.zeros(n), levels.step, W[pj, pl]])
+        self.offset = float(levels.value[levels.previous < 0].sum())  # sum of cheapest costs
+        self.upper = np.concatenate([np.ones(n), levels.upper, np.ones(npair)])
 
         def block(data, r, c, nrows):
             return sp.csr_array((data, (r, c)), shape=(nrows, self.size))
 
-        # sum_j x_ij = 1
-        assign = block(np.ones(nx_), rows_i, xo + ax, m)
-        # x_ij - z_j <= 0
-        link = block(np.concatenate([np.ones(nx_), -np.ones(nx_)]),
-                     np.concatenate([ax, ax]), np.concatenate([xo + ax, cols_j]), nx_)
-        # y - z_j - z_l >= -1 ; y - z_j <= 0 ; y - z_l <= 0
-        r3 = np.concatenate([ay, ay, ay])
-        both = block(np.concatenate([np.ones(npair), -np.ones(2 * npair)]), r3,
-                     np.concatenate([yo + ay, pj, pl]), npair)
-        upj = block(np.concatenate([np.ones(npair), -np.ones(npair)]), np.concatenate([ay, ay]),
-                    np.concatenate([yo + ay, pj]), npair)
-        upl = block(np.concatenate([np.ones(npair), -np.ones(npair)]), np.concatenate([ay, ay]),
-                    np.concatenate([yo + ay, pl]), npair)
-        self.fixed = [
-            LinearConstraint(assign, 1.0, 1.0),
-            LinearConstraint(link, -np.inf, 0.0),
-            LinearConstraint(both, -1.0, np.inf),
-            LinearConstraint(upj, -np.inf, 0.0),
-            LinearConstraint(upl, -np.inf, 0.0),
+        ones_p, minus_p = np.ones(npair), -np.ones(npair)
+        au = np.arange(nu)
+        prev = np.flatnonzero(levels.previous >= 0)
+        blocks = [
+            # u_t - u_{t-1} + sum_{j at level t} z_j >= 0  (u_0 = 1: right-hand side 1 at t = 1)
+            (block(np.r_[np.ones(nu), -np.ones(prev.size), np.ones(levels.agent.size)],
+                   np.r_[au, prev, levels.row],
+                   np.r_[n + au, n + levels.previous[prev], levels.agent], nu),
+             np.where(levels.previous < 0, 1.0, 0.0), np.inf),
+            # y - z_j <= 0 ; y - z_l <= 0  (y >= z_j + z_l - 1 follows from the degree rows)
+            (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pj], npair), -np.inf, 0.0),
+            (block(np.r_[ones_p, minus_p], np.r_[ay, ay], np.r_[yo + ay, pl], npair), -np.inf, 0.0),
         ]
+        self.rows = sp.vstack([b[0] for b in blocks], format="csr")
+        self.rows_lo = np.concatenate([np.broadcast_to(b[1], (b[0].shape[0],)) for b in blocks])
+        self.rows_hi = np.concatenate([np.full(b[0].shape[0], b[2]) for b in blocks])
+        # needed only without the degree rows (the size-free program, see ``fixed``)
+        self._both = block(np.r_[ones_p, minus_p, minus_p], np.r_[ay, ay, ay], np.r_[yo + ay, pj, pl], npair)
+        self.integrality = np.r_[np.ones(n), np.zeros(self.size - n)]
         self.count = block(np.ones(n), np.zeros(n, dtype=int), np.arange(n), 1)
         # sum_{l != j} y_jl over pairs touching j, without the -(k-1) z_j term
-        self.degree_y = block(np.ones(2 * npair), np.concatenate([pj, pl]),
-                              np.concatenate([yo + ay, yo + ay]), n)
+        self.degree_y = block(np.ones(2 * npair), np.r_[pj, pl], np.r_[yo + ay, yo + ay], n)
         self.z_eye = block(np.ones(n), np.arange(n), np.arange(n), n)
 
-    def solve(self, k: int, time_limit: float | None) -> list[int] | None:
-        degree = self.degree_y - (k - 1) * self.z_eye
-        constraints = self.fixed + [LinearConstraint(self.count, k, k), LinearConstraint(degree, 0.0, 0.0)]
-        # HiGHS stops at a 0.01% relative gap by default; exact means exact
-        options = {"disp": False, "mip_rel_gap": 0.0}
+        pair = np.zeros((n, n), dtype=np.intp)
+        pair[pj, pl] = ay
+        pair[pl, pj] = ay
+        a, b, c = _triples(n if n <= _MAX_TRIANGLE_AGENTS else 0)
+        ab, ac, bc = yo + pair[a, b], yo + pair[a, c], yo + pair[b, c]
+        self.families = [
+            # triangle: y_jl + y_lq - y_jq - z_l <= 0, for each of the three middle agents l
+            _Cuts(np.concatenate([np.stack(t, axis=1) for t in ((ab, bc, ac, b), (ab, ac, bc, a), (ac, bc, ab, c))]),
+                  np.array([1.0, 1.0, -1.0, -1.0]), 0.0, self.size),
+            # clique: z_a + z_b + z_c - y_ab - y_ac - y_bc <= 1 (two of three members imply a pair)
+            _Cuts(np.stack([a, b, c, ab, ac, bc], axis=1),
+                  np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]), 1.0, self.size),
+        ]
+
+    @property
+    def fixed(self) -> list:
+        """The program without a size (best D over every k) as scipy LinearConstraints.
+
+        ``mas.optimum`` solves it with ``scipy.optimize.milp(c, constraints=fixed,
+        integrality=integrality, bounds=Bounds(0, 1))``, so the column bounds
+        that are not 1 and y >= z_j + z_l - 1 (implied only with the degree
+        rows) are given as rows here.
+        """
+        from scipy.optimize import LinearConstraint
+
+        capped = np.flatnonzero(self.upper < 1.0)
+        cap = sp.csr_array((np.ones(capped.size), (np.arange(capped.size), capped)),
+                           shape=(capped.size, self.size))
+        return [LinearConstraint(self.rows, self.rows_lo, self.rows_hi),
+                LinearConstraint(cap, -np.inf, self.upper[capped]),
+                LinearConstraint(self._both, -1.0, np.inf)]
+
+    def _upper(self, k: int) -> np.ndarray:
+        """Column upper bounds for size k: k agents always cover subtask i at or below its
+        k-th largest cost, so the levels from there up are never uncovered."""
+        upper = self.upper.copy()
+        kth = -np.sort(-self.C, axis=1)[:, k - 1]  # inf (cannot) sorts first
+        levels = self.levels
+        upper[self.n:self.yo][levels.value >= kth[levels.subtask]] = 0.0
+        return upper
+
+    def _start(self, S: list[int]) -> np.ndarray:
+        """The full variable vector of set S."""
+        v = np.zeros(self.size)
+        v[S] = 1.0
+        cheapest = self.C[:, S].min(axis=1)
+        v[self.n:self.yo] = cheapest[self.levels.subtask] > self.levels.value
+        inside = np.zeros(self.n, dtype=bool)
+        inside[S] = True
+        v[self.yo + np.flatnonzero(inside[self.pj] & inside[self.pl])] = 1.0
+        return v
+
+    def solve(self, k: int, incumbent, time_limit: float | None) -> list[int] | None:
+        """Optimal set of size k (None when there is none); ``incumbent(z)`` gives a MIP start."""
+        import highspy
+
+        h = _new_highs()
+        h.setOptionValue("mip_rel_gap", 0.0)  # HiGHS stops at 0.01% by default; exact means exact
         if time_limit is not None:
-            options["time_limit"] = time_limit
-        res = milp(self.c, constraints=constraints, integrality=self.integrality,
-                   bounds=Bounds(0.0, 1.0), options=options)
-        if res.x is None:
+            h.setOptionValue("time_limit", float(time_limit))
+        N = self.size
+        h.addVars(N, np.zeros(N), self._upper(k))
+        h.changeColsCost(N, np.arange(N, dtype=np.int32), self.c)
+        _add_rows(h, self.rows, self.rows_lo, self.rows_hi)
+        _add_rows(h, self.count, k, k)
+        _add_rows(h, self.degree_y - (k - 1) * self.z_eye, 0.0, 0.0)
+
+        status = highspy.HighsModelStatus
+        for family in self.families:
+            family.begin(h)
+        x, bound = None, -np.inf
+        for _ in range(_MAX_ROUNDS):
+            h.run()
+            if h.getModelStatus() != status.kOptimal:
+                break
+            x = np.asarray(h.getSolution().col_value)
+            bound = h.getInfo().objective_function_value + self.offset  # fewer cuts: still a bound
+            if not sum(family.separate(h, x) for family in self.families):
+                break
+        if h.getModelStatus() == status.kInfeasible:
             return None
-        return [j for j in range(self.n) if res.x[j] > 0.5]
+        if x is not None:
+            for family in self.families:
+                family.keep_tight(x)
+
+        start = incumbent(k, None if x is None else x[: self.n])
+        if start is not None:
+            v = self._start(start)
+            if bound >= self.c @ v + self.offset - _ABS_GAP:
+                return sorted(start)  # the cuts alone prove it optimal (typical for large k)
+        h.changeColsIntegrality(self.n, np.arange(self.n, dtype=np.int32),
+                                np.full(self.n, highspy.HighsVarType.kInteger))
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = v.tolist()
+            solution.value_valid = True
+            h.setSolution(solution)
+        h.run()
+        if h.getInfo().primal_solution_status != 2:  # 2 = feasible: none found (or none exists)
+            return None
+        x = np.asarray(h.getSolution().col_value)
+        return [j for j in range(self.n) if x[j] > 0.5]
+
+
+def _incumbents(model):
+    """``incumbent(k, lp_z)``: the best set of size k local search finds, or None if none is feasible.
+
+    Starts: greedy's prefix, the last optimum found plus its best outsider,
+    and the k agents with the largest root-LP z.  Keeps the optimum of each k
+    it is told about (``incumbent.found``).
+    """
+    from mas.selection.greedy import greedy_order
+    from mas.selection.local_search import improve
+
+    order = greedy_order(model)
+    found: dict[int, list[int]] = {}
+
+    def incumbent(k: int, lp_z) -> list[int] | None:
+        starts = [order[:k]]
+        if k - 1 in found:
+            S = found[k - 1]
+            rest = [j for j in range(model.n) if j not in S]
+            if rest:
+                starts.append(min((S + [j] for j in rest), key=model.D))
+        if lp_z is not None:
+            starts.append(np.argsort(-np.round(lp_z, 9), kind="stable")[:k].tolist())
+        best, best_D = None, np.inf
+        for S in starts:
+            S = improve(model, S)
+            D = model.D(S)
+            if D < best_D:
+                best, best_D = S, D
+        return best
+
+    incumbent.found = found
+    return incumbent
 
 
 @register("milp")
 def milp_strategy(model, ks, *, time_limit: float | None = None) -> dict[int, list[int]]:
-    """Exact best set of each size in ``ks`` by HiGHS; a k with no feasible set is left out."""
+    """Exact best set of each size in ``ks`` by HiGHS; a k with no feasible set is left out.
+
+    ``time_limit`` (seconds) applies to each k; a k that hits it returns the
+    best set found so far (not proven optimal).
+
+    Examples
+    --------
+    >>> from mas.costs import CostModel
+    >>> milp_strategy(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 9], [1, 0, 1], [9, 1, 0]]), [1, 2])
+    {1: [2], 2: [1, 2]}
+    """
+    ks = sorted(set(ks))
+    if not ks or not np.isfinite(model.C).any(axis=1).all():
+        return {}  # a subtask nobody can execute: no set is feasible
     program = _Program(model.C, model.W)
+    incumbent = _incumbents(model)
     out = {}
     for k in ks:
-        s = program.solve(k, time_limit)
+        s = program.solve(k, incumbent, time_limit)
         if s is not None:
             out[k] = s
+            incumbent.found[k] = s
     return out
