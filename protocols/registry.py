@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from mas.registry import Registry
 
-from mas.errors import InputError
+PROTOCOLS = Registry("protocol", tag="name")
+register = PROTOCOLS.register
+get = PROTOCOLS.get
+names = PROTOCOLS.names
 
-PROTOCOLS: dict[str, Callable] = {}
 
-
-def register(name: str):
-    """Decorator: make a protocol class (or factory) findable as ``name``.
+def create(name: str, **options):
+    """A new protocol object of kind ``name`` with ``options``.
 
     Examples
     --------
     >>> @register("doc-example")
     ... class Nothing:
-    ...     pass
-    >>> get("doc-example") is Nothing
-    True
+    ...     def __init__(self, **options):
+    ...         self.options = options
+    >>> create("doc-example", rounds=2).options
+    {'rounds': 2}
     """
-
-    def deco(factory: Callable) -> Callable:
-        PROTOCOLS[name] = factory
-        factory.name = name
-        return factory
-
-    return deco
-
-
-def get(name: str) -> Callable:
-    """The protocol class registered as ``name``; an error naming the choices otherwise."""
-    try:
-        return PROTOCOLS[name]
-    except KeyError:
-        raise InputError("protocol", name, f"unknown; choose one of {', '.join(names())}") from None
-
-
-def create(name: str, **options):
-    """A new protocol object of kind ``name`` with ``options``."""
     return get(name)(**options)
-
-
-def names() -> list[str]:
-    """The registered protocols (the ones `mas negotiate --protocol` accepts)."""
-    return [k for k in PROTOCOLS if not k.startswith("doc-")]

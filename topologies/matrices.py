@@ -41,7 +41,7 @@ def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None) -> np.ndarr
     Examples
     --------
     >>> G = nx.path_graph(3); nx.set_edge_attributes(G, 2.0, "weight")
-    >>> negotiation_costs(G)[0, 2]
+    >>> float(negotiation_costs(G)[0, 2])
     4.0
     """
     nodes = _nodes(G, nodelist)

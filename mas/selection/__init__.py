@@ -8,11 +8,11 @@ find them the same way; a new strategy is one new module imported below.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from mas.registry import Registry
 
-from mas.errors import InputError
-
-STRATEGIES: dict[str, Callable] = {}
+STRATEGIES = Registry("strategy", also=("auto",))
+register = STRATEGIES.register
+get = STRATEGIES.get
 
 #: sizes up to which ``auto`` picks each strategy (the next one takes over above)
 AUTO_EXHAUSTIVE_MAX_N = 20
@@ -25,23 +25,6 @@ class NestedSets(dict):
     def __init__(self, order, ks) -> None:
         super().__init__({k: sorted(order[:k]) for k in ks})
         self.order = list(order)
-
-
-def register(name: str):
-    """Decorator: make a strategy findable as ``name``."""
-
-    def deco(func: Callable) -> Callable:
-        STRATEGIES[name] = func
-        return func
-
-    return deco
-
-
-def get(name: str) -> Callable:
-    try:
-        return STRATEGIES[name]
-    except KeyError:
-        raise InputError("strategy", name, f"unknown; choose one of {', '.join(sorted(STRATEGIES))} or auto") from None
 
 
 def resolve(name: str | None, model) -> str:

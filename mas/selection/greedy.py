@@ -31,7 +31,7 @@ def greedy_order(model) -> list[int]:
     --------
     >>> from mas.costs import CostModel
     >>> greedy_order(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 1], [1, 0, 1], [1, 1, 0]]))
-    [1, 2, 0]
+    [2, 1, 0]
     """
     Cm = _cover_cost(model.C, model.W)
     W = model.W
