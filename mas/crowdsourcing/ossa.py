@@ -20,9 +20,16 @@ as new pieces of the same root. A root completes when its last piece does.
 Expired roots take all their pieces out; riders of an expired container are
 placed again.
 
-The plain and the indexed variant differ only in the store that answers the
-range queries (:mod:`mas.crowdsourcing.index`); every decision picks by an
-explicit key, so both make exactly the same assignments.
+The plain variant keeps the include / included / intersect sets of every
+active piece up to date, as the seed describes (each activation scans the
+queue once). The relations of active pieces are pure geometry (an active
+piece contains, lies inside or crosses another; two active pieces are never
+equal, the later would ride along), so the indexed variant keeps no sets at
+all: it asks the index only when a decision needs them -- the pieces a
+worker's range overlaps when it arrives, the pieces an assigned range
+overlaps -- and computes the same counts there (numpy over the few pieces
+near the worker). Both variants pick by the same explicit keys, so both make
+exactly the same assignments.
 """
 
 from __future__ import annotations
@@ -30,10 +37,13 @@ from __future__ import annotations
 import heapq
 from collections import deque
 
+import numpy as np
+
 from mas.crowdsourcing.engine import OnlineAlgorithm, register_algorithm
 from mas.crowdsourcing.events import Arrival, Task, Worker
 from mas.crowdsourcing.geometry import Rect, contains, intersection, overlaps, subtract
 from mas.crowdsourcing.index import make_store
+from mas.errors import InputError
 
 
 class _Root:
@@ -58,9 +68,10 @@ class _Piece:
         self.state = "pending"
         self.container: _Piece | None = None
         self.riders: dict[int, _Piece] = {}
-        self.include: set[int] = set()
-        self.included: set[int] = set()
-        self.intersect: set[int] = set()
+        # relation sets: kept only by the eager (plain) variant, from activation to deactivation
+        self.include: set[int] | None = None
+        self.included: set[int] | None = None
+        self.intersect: set[int] | None = None
 
 
 class OSSA(OnlineAlgorithm):
@@ -72,11 +83,21 @@ class OSSA(OnlineAlgorithm):
         ``"scan"`` (the seed's linear scan) or ``"grid"`` (the index).
     cell : float
         Grid cell side (grid only).
+    relations : str or None
+        ``"eager"``: keep every active piece's relation sets (the seed's OSSA);
+        ``"lazy"``: derive them from index queries when a decision needs them.
+        Default: eager with ``scan``, lazy with an index. Same assignments either way.
     """
 
-    def __init__(self, index: str = "scan", cell: float = 25.0) -> None:
+    def __init__(self, index: str = "scan", cell: float = 25.0, relations: str | None = None) -> None:
         self.index = index
         self.store_options = {"cell": cell} if index == "grid" else {}
+        if relations is None:
+            relations = "eager" if index == "scan" else "lazy"
+        if relations not in ("eager", "lazy"):
+            raise InputError("relations", relations, "must be 'eager' or 'lazy'")
+        self.relations = relations
+        self.lazy = relations == "lazy"
 
     def start(self, ledger, expected: int) -> None:
         super().start(ledger, expected)
@@ -99,7 +120,7 @@ class OSSA(OnlineAlgorithm):
         if a.kind == "worker":
             wid = self._wid
             self._wid += 1
-            best = self._best_piece(self.tasks.inside(a.rect))
+            best = self._best_lazy(a.rect) if self.lazy else self._best_piece(self.tasks.inside(a.rect))
             if best is None:
                 self.waiting[wid] = a
                 self.free.add(wid, a.rect)
@@ -137,6 +158,37 @@ class OSSA(OnlineAlgorithm):
             if best_key is None or key < best_key:
                 best, best_key = p, key
         return best
+
+    def _best_lazy(self, w: Rect) -> _Piece | None:
+        """``_best_piece`` over the active pieces inside ``w``, relations derived on the spot.
+
+        Every piece related to a candidate (inside ``w``) overlaps ``w``, so one overlap query
+        gives all the pieces the keys depend on.
+        """
+        near = self.tasks.overlapping(w)
+        if not near:
+            return None
+        pieces = self.pieces
+        x1, y1, x2, y2 = w
+        cands = [q for q in near if x1 <= (r := pieces[q].rect)[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2]
+        if len(cands) < 2:
+            return pieces[cands[0]] if cands else None
+        ids = list(near)
+        R = np.array([pieces[q].rect for q in ids])  # m x 4
+        C = np.array([pieces[q].rect for q in cands])[:, :, None]  # k x 4 x 1
+        rx1, ry1, rx2, ry2 = R[:, 0], R[:, 1], R[:, 2], R[:, 3]
+        cx1, cy1, cx2, cy2 = C[:, 0], C[:, 1], C[:, 2], C[:, 3]
+        # k x m: near piece inside the candidate (the candidate itself included), containing it, overlapping it
+        inside = (cx1 <= rx1) & (cy1 <= ry1) & (rx2 <= cx2) & (ry2 <= cy2)
+        around = (rx1 <= cx1) & (ry1 <= cy1) & (cx2 <= rx2) & (cy2 <= ry2)
+        over = (rx1 < cx2) & (cx1 < rx2) & (ry1 < cy2) & (cy1 < ry2)
+        weight = np.array([1 + len(pieces[q].riders) for q in ids])
+        # include count: own riders + every piece inside with its riders; the product counts the
+        # candidate itself as 1 + its riders, hence the - 1
+        n_include = (inside @ weight - 1).tolist()
+        n_cross = (over & ~inside & ~around).sum(axis=1).tolist()
+        k = min(range(len(cands)), key=lambda i: (-n_include[i], n_cross[i], cands[i]))
+        return pieces[cands[k]]
 
     def _include_count(self, p: _Piece) -> int:
         """How many pieces complete with ``p``: its riders, the active pieces inside it and theirs."""
@@ -176,10 +228,14 @@ class OSSA(OnlineAlgorithm):
 
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
+        if self.lazy:
+            self.tasks.add(p.id, p.rect)
+            return
         pieces = self.pieces
         pid = p.id
         x1, y1, x2, y2 = r = p.rect
-        include, intersect = p.include, p.intersect
+        include, intersect = p.include, p.intersect = set(), set()
+        p.included = set()
         for qid in self.tasks.overlapping(r):
             q = pieces[qid]
             a = q.rect
@@ -194,6 +250,8 @@ class OSSA(OnlineAlgorithm):
 
     def _deactivate(self, p: _Piece) -> None:
         self.tasks.remove(p.id)
+        if self.lazy:
+            return
         pieces = self.pieces
         for q in p.include:
             pieces[q].included.discard(p.id)
@@ -201,7 +259,7 @@ class OSSA(OnlineAlgorithm):
             pieces[q].include.discard(p.id)
         for q in p.intersect:
             pieces[q].intersect.discard(p.id)
-        p.include, p.included, p.intersect = set(), set(), set()
+        p.include = p.included = p.intersect = None
 
     # -- assignment -------------------------------------------------------------------------------
     def _assign(self, p: _Piece, worker: Worker, wid: int | None, now: float) -> None:
@@ -210,14 +268,22 @@ class OSSA(OnlineAlgorithm):
             self.free.remove(wid)
         r = p.rect
         pieces = self.pieces
-        if p.state == "active":
+        if p.state == "active" and not self.lazy:
             inside = sorted(p.include)
             crossing = sorted(p.intersect)
             self._deactivate(p)
         else:
+            if p.state == "active":
+                self._deactivate(p)
+            # no active piece contains a placed piece; one may contain an active p: it is left alone
             found = self.tasks.overlapping(r)
-            inside = sorted(q for q in found if contains(r, pieces[q].rect))
-            crossing = sorted(q for q in found if not contains(r, pieces[q].rect))
+            inside, crossing = [], []
+            for q in sorted(found):
+                a = pieces[q].rect
+                if contains(r, a):
+                    inside.append(q)
+                elif not contains(a, r):
+                    crossing.append(q)
         covered: list[tuple[_Root, Rect]] = []
         finished: list[_Root] = []
         self._cover(p, covered, finished)
