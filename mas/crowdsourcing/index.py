@@ -54,6 +54,10 @@ class ScanStore:
     def remove(self, key: Hashable) -> None:
         del self.rects[key]
 
+    def near(self, q: Rect) -> dict:
+        """All stored rectangles (a scan has no narrower superset of those ``q`` overlaps)."""
+        return self.rects
+
     def containing(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
         return {k for k, r in self.rects.items() if r[0] <= x1 and r[1] <= y1 and x2 <= r[2] and y2 <= r[3]}
@@ -132,39 +136,28 @@ class GridStore:
         x1, y1, x2, y2 = q
         return {k for k, r in bucket.items() if r[0] <= x1 and r[1] <= y1 and x2 <= r[2] and y2 <= r[3]}
 
-    def overlapping(self, q: Rect) -> set:
-        x1, y1, x2, y2 = q
+    def near(self, q: Rect) -> dict:
+        """Every stored rectangle listed in a cell ``q`` touches (a superset of those ``q`` overlaps),
+        as ``{key: rect}``; callers filter it themselves."""
         i1, j1, i2, j2 = self._span(q)
         cells = self.cells
-        if i1 == i2 and j1 == j2:  # the common case: one cell, no duplicates to merge
-            bucket = cells.get((i1, j1))
-            if not bucket:
-                return set()
-            return {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
-        out = set()
+        if i1 == i2 and j1 == j2:
+            return cells.get((i1, j1)) or {}
+        out: dict = {}
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):
                 bucket = cells.get((i, j))
                 if bucket:
-                    out |= {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
+                    out.update(bucket)  # merges a rectangle listed in several cells at C speed
         return out
+
+    def overlapping(self, q: Rect) -> set:
+        x1, y1, x2, y2 = q
+        return {k for k, r in self.near(q).items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
 
     def inside(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
-        c = self.cell
-        i1, j1, i2, j2 = self._span(q)
-        out = set()
-        cells = self.cells
-        fl = math.floor
-        for i in range(i1, i2 + 1):
-            for j in range(j1, j2 + 1):
-                bucket = cells.get((i, j))
-                if bucket:
-                    # report each rectangle only from the cell of its own corner: no duplicates to merge
-                    out |= {k for k, r in bucket.items()
-                            if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2
-                            and fl(r[0] / c) == i and fl(r[1] / c) == j}
-        return out
+        return {k for k, r in self.near(q).items() if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2}
 
 
 def make_store(name: str = "grid", **options):

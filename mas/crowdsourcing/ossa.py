@@ -112,6 +112,8 @@ class OSSA(OnlineAlgorithm):
         self._pid = 0
         self._wid = 0
         self._rid = 0
+        # lazy relations: the rectangle of every active piece, row = piece id, for numpy over a neighbourhood
+        self._xy = np.empty((1024, 4))
 
     # -- arrivals -------------------------------------------------------------------------------
     def arrive(self, a: Arrival) -> None:
@@ -162,33 +164,41 @@ class OSSA(OnlineAlgorithm):
     def _best_lazy(self, w: Rect) -> _Piece | None:
         """``_best_piece`` over the active pieces inside ``w``, relations derived on the spot.
 
-        Every piece related to a candidate (inside ``w``) overlaps ``w``, so one overlap query
-        gives all the pieces the keys depend on.
+        The keys need, per candidate (an active piece inside ``w``): the pieces inside it -- all
+        of them candidates too -- and, only to break ties on that count, the pieces crossing it,
+        which all overlap ``w`` and so are in the index's neighbourhood of ``w``. Numpy
+        classifies the pairs: candidates x candidates, then tied candidates x neighbours.
         """
-        near = self.tasks.overlapping(w)
+        near = self.tasks.near(w)
         if not near:
             return None
-        pieces = self.pieces
+        ids = np.fromiter(near, np.intp, len(near))
+        R = self._xy[ids]  # m x 4
         x1, y1, x2, y2 = w
-        cands = [q for q in near if x1 <= (r := pieces[q].rect)[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2]
-        if len(cands) < 2:
-            return pieces[cands[0]] if cands else None
-        ids = list(near)
-        R = np.array([pieces[q].rect for q in ids])  # m x 4
-        C = np.array([pieces[q].rect for q in cands])[:, :, None]  # k x 4 x 1
-        rx1, ry1, rx2, ry2 = R[:, 0], R[:, 1], R[:, 2], R[:, 3]
-        cx1, cy1, cx2, cy2 = C[:, 0], C[:, 1], C[:, 2], C[:, 3]
-        # k x m: near piece inside the candidate (the candidate itself included), containing it, overlapping it
-        inside = (cx1 <= rx1) & (cy1 <= ry1) & (rx2 <= cx2) & (ry2 <= cy2)
-        around = (rx1 <= cx1) & (ry1 <= cy1) & (cx2 <= rx2) & (cy2 <= ry2)
-        over = (rx1 < cx2) & (cx1 < rx2) & (ry1 < cy2) & (cy1 < ry2)
-        weight = np.array([1 + len(pieces[q].riders) for q in ids])
-        # include count: own riders + every piece inside with its riders; the product counts the
-        # candidate itself as 1 + its riders, hence the - 1
-        n_include = (inside @ weight - 1).tolist()
-        n_cross = (over & ~inside & ~around).sum(axis=1).tolist()
-        k = min(range(len(cands)), key=lambda i: (-n_include[i], n_cross[i], cands[i]))
-        return pieces[cands[k]]
+        ci = np.flatnonzero((x1 <= R[:, 0]) & (y1 <= R[:, 1]) & (R[:, 2] <= x2) & (R[:, 3] <= y2))
+        k = len(ci)
+        if k < 2:
+            return self.pieces[int(ids[ci[0]])] if k else None
+        pieces = self.pieces
+        cand = ids[ci].tolist()
+        C = R[ci]
+        lo, hi = C[:, None, :2], C[:, None, 2:]
+        # k x k: candidate j inside candidate i (i itself included)
+        inside = ((lo <= C[None, :, :2]) & (C[None, :, 2:] <= hi)).all(axis=2)
+        weight = np.array([1 + len(pieces[q].riders) for q in cand])
+        # own riders + every piece inside with its riders; the sum counts i itself as 1 + its riders
+        n_include = inside @ weight - 1
+        top = np.flatnonzero(n_include == n_include.max())
+        if len(top) == 1:
+            return pieces[cand[top[0]]]
+        # ties: fewer crossing pieces (overlapping, neither inside nor containing), then the oldest
+        lo, hi = lo[top], hi[top]
+        Rlo, Rhi = R[None, :, :2], R[None, :, 2:]
+        over = ((Rlo < hi) & (lo < Rhi)).all(axis=2)
+        nested = ((lo <= Rlo) & (Rhi <= hi)).all(axis=2) | ((Rlo <= lo) & (hi <= Rhi)).all(axis=2)
+        n_cross = (over & ~nested).sum(axis=1).tolist()
+        best = min(range(len(top)), key=lambda i: (n_cross[i], cand[top[i]]))
+        return pieces[cand[top[best]]]
 
     def _include_count(self, p: _Piece) -> int:
         """How many pieces complete with ``p``: its riders, the active pieces inside it and theirs."""
@@ -229,7 +239,11 @@ class OSSA(OnlineAlgorithm):
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
         if self.lazy:
-            self.tasks.add(p.id, p.rect)
+            pid = p.id
+            if pid >= len(self._xy):
+                self._xy = np.concatenate([self._xy, np.empty_like(self._xy)])
+            self._xy[pid] = p.rect
+            self.tasks.add(pid, p.rect)
             return
         pieces = self.pieces
         pid = p.id
