@@ -161,37 +161,69 @@ class OSSA(OnlineAlgorithm):
                 best, best_key = p, key
         return best
 
+    # below this many candidate x neighbour pairs plain Python beats numpy's per-call overhead
+    SMALL = 20_000
+
     def _best_lazy(self, w: Rect) -> _Piece | None:
         """``_best_piece`` over the active pieces inside ``w``, relations derived on the spot.
 
         The keys need, per candidate (an active piece inside ``w``): the pieces inside it -- all
         of them candidates too -- and, only to break ties on that count, the pieces crossing it,
-        which all overlap ``w`` and so are in the index's neighbourhood of ``w``. Numpy
-        classifies the pairs: candidates x candidates, then tied candidates x neighbours.
+        which all overlap ``w`` and so are in the index's neighbourhood of ``w``. Small cases in
+        plain Python, big ones with numpy (candidates x candidates, tied candidates x neighbours).
         """
         near = self.tasks.near(w)
         if not near:
             return None
-        ids = np.fromiter(near, np.intp, len(near))
-        R = self._xy[ids]  # m x 4
         x1, y1, x2, y2 = w
-        ci = np.flatnonzero((x1 <= R[:, 0]) & (y1 <= R[:, 1]) & (R[:, 2] <= x2) & (R[:, 3] <= y2))
-        k = len(ci)
+        cand = [(q, r) for q, r in near.items() if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2]
+        k = len(cand)
         if k < 2:
-            return self.pieces[int(ids[ci[0]])] if k else None
+            return self.pieces[cand[0][0]] if k else None
+        if k * len(near) > self.SMALL:
+            return self._best_numpy(near, [q for q, _ in cand])
         pieces = self.pieces
-        cand = ids[ci].tolist()
-        C = R[ci]
+        weight = [1 + len(pieces[q].riders) for q, _ in cand]
+        best_n, top = -1, []
+        for q, (a0, a1, a2, a3) in cand:
+            # own riders + every candidate inside with its riders (q itself counted as 1 + its riders)
+            n = -1
+            for j, (_, b) in enumerate(cand):
+                if a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3:
+                    n += weight[j]
+            if n > best_n:
+                best_n, top = n, [q]
+            elif n == best_n:
+                top.append(q)
+        if len(top) == 1:
+            return pieces[top[0]]
+        # ties: fewer crossing pieces (overlapping, neither inside nor containing), then the oldest
+        best_key = None
+        for q in top:
+            a0, a1, a2, a3 = pieces[q].rect
+            n = 0
+            for b in near.values():
+                if (b[0] < a2 and a0 < b[2] and b[1] < a3 and a1 < b[3]
+                        and not (a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3)
+                        and not (b[0] <= a0 and b[1] <= a1 and a2 <= b[2] and a3 <= b[3])):
+                    n += 1
+            if best_key is None or (n, q) < best_key:
+                best_key = (n, q)
+        return pieces[best_key[1]]
+
+    def _best_numpy(self, near: dict, cand: list) -> _Piece:
+        """The same choice as ``_best_lazy`` for many candidates, pairs classified with numpy."""
+        pieces = self.pieces
+        R = self._xy[np.fromiter(near, np.intp, len(near))]  # m x 4
+        C = self._xy[cand]
         lo, hi = C[:, None, :2], C[:, None, 2:]
         # k x k: candidate j inside candidate i (i itself included)
         inside = ((lo <= C[None, :, :2]) & (C[None, :, 2:] <= hi)).all(axis=2)
         weight = np.array([1 + len(pieces[q].riders) for q in cand])
-        # own riders + every piece inside with its riders; the sum counts i itself as 1 + its riders
         n_include = inside @ weight - 1
         top = np.flatnonzero(n_include == n_include.max())
         if len(top) == 1:
             return pieces[cand[top[0]]]
-        # ties: fewer crossing pieces (overlapping, neither inside nor containing), then the oldest
         lo, hi = lo[top], hi[top]
         Rlo, Rhi = R[None, :, :2], R[None, :, 2:]
         over = ((Rlo < hi) & (lo < Rhi)).all(axis=2)
