@@ -4,7 +4,7 @@ import pytest
 from crowd_streams import streams
 from hypothesis import given, settings
 
-from mas.crowdsourcing import OSSA, Task, Worker, audit, generate_stream, make_algorithm, run_online
+from mas.crowdsourcing import OSSA, Ledger, Task, Worker, audit, generate_stream, make_algorithm, run_online
 from mas.errors import InputError
 
 
@@ -89,3 +89,15 @@ def test_relations_option():
     assert all([x.to_dict() for x in r.assignments] == [x.to_dict() for x in runs[0].assignments] for r in runs)
     with pytest.raises(InputError, match="relations"):
         OSSA(relations="sometimes")
+
+
+def test_switching_relations_mid_run_changes_nothing():
+    s = generate_stream(400, 150, seed=5)
+    alg, ledger = OSSA(index="grid"), Ledger()
+    alg.start(ledger, len(s))
+    for i, a in enumerate(s):
+        if i % 60 == 0:
+            alg.set_relations("eager" if alg.lazy else "lazy")
+        alg.arrive(a)
+    ref = run_online("ossa", s)
+    assert [x.to_dict() for x in ledger.assignments] == [x.to_dict() for x in ref.assignments]

@@ -115,6 +115,25 @@ class OSSA(OnlineAlgorithm):
         # lazy relations: the rectangle of every active piece, row = piece id, for numpy over a neighbourhood
         self._xy = np.empty((1024, 4))
 
+    def set_relations(self, relations: str) -> None:
+        """Switch between eager and lazy relations mid-run (the benchmark times both from one state)."""
+        if relations not in ("eager", "lazy"):
+            raise InputError("relations", relations, "must be 'eager' or 'lazy'")
+        active = [p for p in self.pieces.values() if p.state == "active"]
+        self.relations, self.lazy = relations, relations == "lazy"
+        for p in active:
+            p.include = p.included = p.intersect = None
+            if self.lazy:
+                while p.id >= len(self._xy):
+                    self._xy = np.concatenate([self._xy, np.empty_like(self._xy)])
+                self._xy[p.id] = p.rect
+            else:
+                p.include, p.included, p.intersect = set(), set(), set()
+                for qid in self.tasks.overlapping(p.rect) - {p.id}:
+                    q = self.pieces[qid].rect
+                    (p.include if contains(p.rect, q) else p.included if contains(q, p.rect)
+                     else p.intersect).add(qid)
+
     # -- arrivals -------------------------------------------------------------------------------
     def arrive(self, a: Arrival) -> None:
         now = a.time
