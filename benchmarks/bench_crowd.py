@@ -32,20 +32,27 @@ def same(a, b) -> bool:
     return [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
 
 
-def part_seed(seeds: int) -> None:
-    print("## OSSA vs indexed OSSA, seed's setting (500 workers, plane 300, mean of %d seeds)" % seeds)
+def part_seed(seeds: int, repeat: int) -> None:
+    # the machine is shared: each variant runs `repeat` times, alternating with the other, and the
+    # median run counts; the table gives the per-seed medians' mean and the ratio of their sums
+    print("## OSSA vs indexed OSSA, seed's setting (500 workers, plane 300, %d seeds, median of %d runs each)"
+          % (seeds, repeat))
     print(f"{'tasks':>6} {'OSSA s':>8} {'indexed s':>10} {'ratio':>7}  same")
     for n in range(800, 1501, 100):
         ts, ti, ok = [], [], True
         for seed in range(seeds):
             s = generate_stream(n, 500, seed=seed)
-            a = run_online("ossa", s, check=False)
-            b = run_online("ossa-indexed", s, check=False)
-            ts.append(a.seconds)
-            ti.append(b.seconds)
-            ok &= same(a, b)
+            ra, rb = [], []
+            for _ in range(repeat):
+                a = run_online("ossa", s, check=False)
+                b = run_online("ossa-indexed", s, check=False)
+                ra.append(a.seconds)
+                rb.append(b.seconds)
+                ok &= same(a, b)
+            ts.append(statistics.median(ra))
+            ti.append(statistics.median(rb))
         print(f"{n:>6} {statistics.mean(ts):>8.3f} {statistics.mean(ti):>10.3f} "
-              f"{statistics.mean(ts) / statistics.mean(ti):>7.1f}  {ok}", flush=True)
+              f"{sum(ts) / sum(ti):>7.1f}  {ok}", flush=True)
 
 
 def scale_stream(n: int, seed: int = 0):
@@ -195,12 +202,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--part", choices=["seed", "scale", "index", "quality", "all"], default="all")
     p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5, help="runs per variant and seed (seed part; median)")
     p.add_argument("--sizes", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     p.add_argument("--window", type=int, default=40, help="arrivals per timed window (scale part)")
     args = p.parse_args(argv)
     print(f"python {sys.version.split()[0]}")
     if args.part in ("seed", "all"):
-        part_seed(args.seeds)
+        part_seed(args.seeds, args.repeat)
     if args.part in ("scale", "all"):
         part_scale(args.sizes, args.window)
     if args.part in ("index", "all"):

@@ -94,6 +94,7 @@ class GridStore:
             raise InputError("cell", cell, "must be a finite number > 0")
         self.cell = float(cell)
         self.rects: dict[Hashable, Rect] = {}
+        self.spans: dict[Hashable, tuple[int, int, int, int]] = {}  # cells of each rectangle, for remove
         self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = {}
 
     def __len__(self) -> int:
@@ -106,7 +107,7 @@ class GridStore:
 
     def add(self, key: Hashable, r: Rect) -> None:
         self.rects[key] = r
-        i1, j1, i2, j2 = self._span(r)
+        i1, j1, i2, j2 = self.spans[key] = self._span(r)
         cells = self.cells
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):
@@ -117,8 +118,8 @@ class GridStore:
                     bucket[key] = r
 
     def remove(self, key: Hashable) -> None:
-        r = self.rects.pop(key)
-        i1, j1, i2, j2 = self._span(r)
+        del self.rects[key]
+        i1, j1, i2, j2 = self.spans.pop(key)
         cells = self.cells
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):

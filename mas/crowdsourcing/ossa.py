@@ -112,8 +112,6 @@ class OSSA(OnlineAlgorithm):
         self._pid = 0
         self._wid = 0
         self._rid = 0
-        # lazy relations: the rectangle of every active piece, row = piece id, for numpy over a neighbourhood
-        self._xy = np.empty((1024, 4))
 
     def set_relations(self, relations: str) -> None:
         """Switch between eager and lazy relations mid-run (the benchmark times both from one state)."""
@@ -123,11 +121,7 @@ class OSSA(OnlineAlgorithm):
         self.relations, self.lazy = relations, relations == "lazy"
         for p in active:
             p.include = p.included = p.intersect = None
-            if self.lazy:
-                while p.id >= len(self._xy):
-                    self._xy = np.concatenate([self._xy, np.empty_like(self._xy)])
-                self._xy[p.id] = p.rect
-            else:
+            if not self.lazy:
                 p.include, p.included, p.intersect = set(), set(), set()
                 for qid in self.tasks.overlapping(p.rect) - {p.id}:
                     q = self.pieces[qid].rect
@@ -200,7 +194,7 @@ class OSSA(OnlineAlgorithm):
         if k < 2:
             return self.pieces[cand[0][0]] if k else None
         if k * len(near) > self.SMALL:
-            return self._best_numpy(near, [q for q, _ in cand])
+            return self._best_numpy(near, cand)
         pieces = self.pieces
         weight = [1 + len(pieces[q].riders) for q, _ in cand]
         best_n, top = -1, []
@@ -230,11 +224,12 @@ class OSSA(OnlineAlgorithm):
                 best_key = (n, q)
         return pieces[best_key[1]]
 
-    def _best_numpy(self, near: dict, cand: list) -> _Piece:
+    def _best_numpy(self, near: dict, cands: list) -> _Piece:
         """The same choice as ``_best_lazy`` for many candidates, pairs classified with numpy."""
         pieces = self.pieces
-        R = self._xy[np.fromiter(near, np.intp, len(near))]  # m x 4
-        C = self._xy[cand]
+        R = np.array(list(near.values()), dtype=float)  # m x 4
+        cand = [q for q, _ in cands]
+        C = np.array([r for _, r in cands], dtype=float)
         lo, hi = C[:, None, :2], C[:, None, 2:]
         # k x k: candidate j inside candidate i (i itself included)
         inside = ((lo <= C[None, :, :2]) & (C[None, :, 2:] <= hi)).all(axis=2)
@@ -290,11 +285,7 @@ class OSSA(OnlineAlgorithm):
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
         if self.lazy:
-            pid = p.id
-            if pid >= len(self._xy):
-                self._xy = np.concatenate([self._xy, np.empty_like(self._xy)])
-            self._xy[pid] = p.rect
-            self.tasks.add(pid, p.rect)
+            self.tasks.add(p.id, p.rect)
             return
         pieces = self.pieces
         pid = p.id
