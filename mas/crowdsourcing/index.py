@@ -4,6 +4,9 @@
 keys whose rectangle shares area with ``q``; ``inside(q)``: keys whose
 rectangle lies inside ``q``. Results are sets: callers that decide anything
 from them pick by an explicit key, so every store gives the same decisions.
+``near(q)``: a ``{key: rect}`` superset of the rectangles ``q`` overlaps, for
+callers that filter several ways at once (indexed OSSA's worker arrivals);
+read-only.
 
 - :class:`ScanStore` compares ``q`` with every stored rectangle (the seed's
   OSSA: O(n) per query).
