@@ -132,12 +132,20 @@ class GridStore:
                     del cells[(i, j)]
 
     def containing(self, q: Rect) -> set:
-        # every rectangle that contains q contains q's corner, so it is listed in that corner's cell
+        # every rectangle that contains q contains both of q's corners, so it is listed in both
+        # corners' cells: look through the smaller of the two
         c = self.cell
-        bucket = self.cells.get((math.floor(q[0] / c), math.floor(q[1] / c)))
+        x1, y1, x2, y2 = q
+        fl = math.floor
+        cells = self.cells
+        bucket = cells.get((fl(x1 / c), fl(y1 / c)))
         if not bucket:
             return set()
-        x1, y1, x2, y2 = q
+        other = cells.get((fl(x2 / c), fl(y2 / c)))
+        if not other:
+            return set()
+        if len(other) < len(bucket):
+            bucket = other
         return {k for k, r in bucket.items() if r[0] <= x1 and r[1] <= y1 and x2 <= r[2] and y2 <= r[3]}
 
     def near(self, q: Rect) -> dict:
