@@ -31,6 +31,8 @@ def test_grid_matches_scan(ops, queries, cell):
         assert grid.containing(q) == scan.containing(q)
         assert grid.overlapping(q) == scan.overlapping(q)
         assert grid.inside(q) == scan.inside(q)
+        near = grid.near(q)
+        assert scan.overlapping(q) <= set(near) and all(near[k] == scan.rects[k] for k in near)
     for k in list(scan.rects):
         grid.remove(k)
     assert not grid.cells

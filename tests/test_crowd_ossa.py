@@ -1,9 +1,11 @@
 """OSSA: the seed's scenario 1, merging and decomposition, and indexed OSSA == OSSA on random streams."""
 
+import pytest
 from crowd_streams import streams
 from hypothesis import given, settings
 
-from mas.crowdsourcing import Task, Worker, audit, generate_stream, run_online
+from mas.crowdsourcing import OSSA, Ledger, Task, Worker, audit, generate_stream, make_algorithm, run_online
+from mas.errors import InputError
 
 
 def scenario_1():
@@ -66,3 +68,36 @@ def test_indexed_ossa_same_on_the_seed_setting():
     a, b = run_online("ossa", s), run_online("ossa-indexed", s)
     assert a.completed > 0
     assert [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
+
+
+@settings(max_examples=50)
+@given(streams(max_tasks=30, max_workers=12))
+def test_indexed_ossa_numpy_path_makes_the_same_assignments(s):
+    # a worker's keys are computed in Python for small neighbourhoods and with numpy for big ones:
+    # force numpy everywhere so that path is held to the same assignments too
+    alg = make_algorithm("ossa-indexed")
+    alg.SMALL = 0
+    a, b = run_online("ossa", s), run_online(alg, s)
+    assert [x.to_dict() for x in a.assignments] == [x.to_dict() for x in b.assignments]
+    assert a.completed_ids == b.completed_ids
+
+
+def test_relations_option():
+    assert make_algorithm("ossa").relations == "eager" and make_algorithm("ossa-indexed").relations == "lazy"
+    s = generate_stream(300, 100, seed=3)
+    runs = [run_online(OSSA(index=i, relations=m), s) for i in ("scan", "grid") for m in ("eager", "lazy")]
+    assert all([x.to_dict() for x in r.assignments] == [x.to_dict() for x in runs[0].assignments] for r in runs)
+    with pytest.raises(InputError, match="relations"):
+        OSSA(relations="sometimes")
+
+
+def test_switching_relations_mid_run_changes_nothing():
+    s = generate_stream(400, 150, seed=5)
+    alg, ledger = OSSA(index="grid"), Ledger()
+    alg.start(ledger, len(s))
+    for i, a in enumerate(s):
+        if i % 60 == 0:
+            alg.set_relations("eager" if alg.lazy else "lazy")
+        alg.arrive(a)
+    ref = run_online("ossa", s)
+    assert [x.to_dict() for x in ledger.assignments] == [x.to_dict() for x in ref.assignments]

@@ -4,6 +4,9 @@
 keys whose rectangle shares area with ``q``; ``inside(q)``: keys whose
 rectangle lies inside ``q``. Results are sets: callers that decide anything
 from them pick by an explicit key, so every store gives the same decisions.
+``near(q)``: a ``{key: rect}`` superset of the rectangles ``q`` overlaps, for
+callers that filter several ways at once (indexed OSSA's worker arrivals);
+read-only.
 
 - :class:`ScanStore` compares ``q`` with every stored rectangle (the seed's
   OSSA: O(n) per query).
@@ -54,6 +57,10 @@ class ScanStore:
     def remove(self, key: Hashable) -> None:
         del self.rects[key]
 
+    def near(self, q: Rect) -> dict:
+        """All stored rectangles (a scan has no narrower superset of those ``q`` overlaps)."""
+        return self.rects
+
     def containing(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
         return {k for k, r in self.rects.items() if r[0] <= x1 and r[1] <= y1 and x2 <= r[2] and y2 <= r[3]}
@@ -90,6 +97,7 @@ class GridStore:
             raise InputError("cell", cell, "must be a finite number > 0")
         self.cell = float(cell)
         self.rects: dict[Hashable, Rect] = {}
+        self.spans: dict[Hashable, tuple[int, int, int, int]] = {}  # cells of each rectangle, for remove
         self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = {}
 
     def __len__(self) -> int:
@@ -102,7 +110,7 @@ class GridStore:
 
     def add(self, key: Hashable, r: Rect) -> None:
         self.rects[key] = r
-        i1, j1, i2, j2 = self._span(r)
+        i1, j1, i2, j2 = self.spans[key] = self._span(r)
         cells = self.cells
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):
@@ -113,8 +121,8 @@ class GridStore:
                     bucket[key] = r
 
     def remove(self, key: Hashable) -> None:
-        r = self.rects.pop(key)
-        i1, j1, i2, j2 = self._span(r)
+        del self.rects[key]
+        i1, j1, i2, j2 = self.spans.pop(key)
         cells = self.cells
         for i in range(i1, i2 + 1):
             for j in range(j1, j2 + 1):
@@ -124,47 +132,44 @@ class GridStore:
                     del cells[(i, j)]
 
     def containing(self, q: Rect) -> set:
-        # every rectangle that contains q contains q's corner, so it is listed in that corner's cell
+        # every rectangle that contains q contains both of q's corners, so it is listed in both
+        # corners' cells: look through the smaller of the two
         c = self.cell
-        bucket = self.cells.get((math.floor(q[0] / c), math.floor(q[1] / c)))
+        x1, y1, x2, y2 = q
+        fl = math.floor
+        cells = self.cells
+        bucket = cells.get((fl(x1 / c), fl(y1 / c)))
         if not bucket:
             return set()
-        x1, y1, x2, y2 = q
+        other = cells.get((fl(x2 / c), fl(y2 / c)))
+        if not other:
+            return set()
+        if len(other) < len(bucket):
+            bucket = other
         return {k for k, r in bucket.items() if r[0] <= x1 and r[1] <= y1 and x2 <= r[2] and y2 <= r[3]}
+
+    def near(self, q: Rect) -> dict:
+        """Every stored rectangle listed in a cell ``q`` touches (a superset of those ``q`` overlaps),
+        as ``{key: rect}``; callers filter it themselves."""
+        i1, j1, i2, j2 = self._span(q)
+        cells = self.cells
+        if i1 == i2 and j1 == j2:
+            return cells.get((i1, j1)) or {}
+        out: dict = {}
+        for i in range(i1, i2 + 1):
+            for j in range(j1, j2 + 1):
+                bucket = cells.get((i, j))
+                if bucket:
+                    out.update(bucket)  # merges a rectangle listed in several cells at C speed
+        return out
 
     def overlapping(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
-        i1, j1, i2, j2 = self._span(q)
-        cells = self.cells
-        if i1 == i2 and j1 == j2:  # the common case: one cell, no duplicates to merge
-            bucket = cells.get((i1, j1))
-            if not bucket:
-                return set()
-            return {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
-        out = set()
-        for i in range(i1, i2 + 1):
-            for j in range(j1, j2 + 1):
-                bucket = cells.get((i, j))
-                if bucket:
-                    out |= {k for k, r in bucket.items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
-        return out
+        return {k for k, r in self.near(q).items() if r[0] < x2 and x1 < r[2] and r[1] < y2 and y1 < r[3]}
 
     def inside(self, q: Rect) -> set:
         x1, y1, x2, y2 = q
-        c = self.cell
-        i1, j1, i2, j2 = self._span(q)
-        out = set()
-        cells = self.cells
-        fl = math.floor
-        for i in range(i1, i2 + 1):
-            for j in range(j1, j2 + 1):
-                bucket = cells.get((i, j))
-                if bucket:
-                    # report each rectangle only from the cell of its own corner: no duplicates to merge
-                    out |= {k for k, r in bucket.items()
-                            if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2
-                            and fl(r[0] / c) == i and fl(r[1] / c) == j}
-        return out
+        return {k for k, r in self.near(q).items() if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2}
 
 
 def make_store(name: str = "grid", **options):

@@ -20,9 +20,16 @@ as new pieces of the same root. A root completes when its last piece does.
 Expired roots take all their pieces out; riders of an expired container are
 placed again.
 
-The plain and the indexed variant differ only in the store that answers the
-range queries (:mod:`mas.crowdsourcing.index`); every decision picks by an
-explicit key, so both make exactly the same assignments.
+The plain variant keeps the include / included / intersect sets of every
+active piece up to date, as the seed describes (each activation scans the
+queue once). The relations of active pieces are pure geometry (an active
+piece contains, lies inside or crosses another; two active pieces are never
+equal, the later would ride along), so the indexed variant keeps no sets at
+all: it asks the index only when a decision needs them -- the pieces a
+worker's range overlaps when it arrives, the pieces an assigned range
+overlaps -- and computes the same counts there (numpy over the few pieces
+near the worker). Both variants pick by the same explicit keys, so both make
+exactly the same assignments.
 """
 
 from __future__ import annotations
@@ -30,10 +37,13 @@ from __future__ import annotations
 import heapq
 from collections import deque
 
+import numpy as np
+
 from mas.crowdsourcing.engine import OnlineAlgorithm, register_algorithm
 from mas.crowdsourcing.events import Arrival, Task, Worker
 from mas.crowdsourcing.geometry import Rect, contains, intersection, overlaps, subtract
 from mas.crowdsourcing.index import make_store
+from mas.errors import InputError
 
 
 class _Root:
@@ -58,9 +68,10 @@ class _Piece:
         self.state = "pending"
         self.container: _Piece | None = None
         self.riders: dict[int, _Piece] = {}
-        self.include: set[int] = set()
-        self.included: set[int] = set()
-        self.intersect: set[int] = set()
+        # relation sets: kept only by the eager (plain) variant, from activation to deactivation
+        self.include: set[int] | None = None
+        self.included: set[int] | None = None
+        self.intersect: set[int] | None = None
 
 
 class OSSA(OnlineAlgorithm):
@@ -72,11 +83,21 @@ class OSSA(OnlineAlgorithm):
         ``"scan"`` (the seed's linear scan) or ``"grid"`` (the index).
     cell : float
         Grid cell side (grid only).
+    relations : str or None
+        ``"eager"``: keep every active piece's relation sets (the seed's OSSA);
+        ``"lazy"``: derive them from index queries when a decision needs them.
+        Default: eager with ``scan``, lazy with an index. Same assignments either way.
     """
 
-    def __init__(self, index: str = "scan", cell: float = 25.0) -> None:
+    def __init__(self, index: str = "scan", cell: float = 25.0, relations: str | None = None) -> None:
         self.index = index
         self.store_options = {"cell": cell} if index == "grid" else {}
+        if relations is None:
+            relations = "eager" if index == "scan" else "lazy"
+        if relations not in ("eager", "lazy"):
+            raise InputError("relations", relations, "must be 'eager' or 'lazy'")
+        self.relations = relations
+        self.lazy = relations == "lazy"
 
     def start(self, ledger, expected: int) -> None:
         super().start(ledger, expected)
@@ -92,6 +113,21 @@ class OSSA(OnlineAlgorithm):
         self._wid = 0
         self._rid = 0
 
+    def set_relations(self, relations: str) -> None:
+        """Switch between eager and lazy relations mid-run (the benchmark times both from one state)."""
+        if relations not in ("eager", "lazy"):
+            raise InputError("relations", relations, "must be 'eager' or 'lazy'")
+        active = [p for p in self.pieces.values() if p.state == "active"]
+        self.relations, self.lazy = relations, relations == "lazy"
+        for p in active:
+            p.include = p.included = p.intersect = None
+            if not self.lazy:
+                p.include, p.included, p.intersect = set(), set(), set()
+                for qid in self.tasks.overlapping(p.rect) - {p.id}:
+                    q = self.pieces[qid].rect
+                    (p.include if contains(p.rect, q) else p.included if contains(q, p.rect)
+                     else p.intersect).add(qid)
+
     # -- arrivals -------------------------------------------------------------------------------
     def arrive(self, a: Arrival) -> None:
         now = a.time
@@ -99,7 +135,7 @@ class OSSA(OnlineAlgorithm):
         if a.kind == "worker":
             wid = self._wid
             self._wid += 1
-            best = self._best_piece(self.tasks.inside(a.rect))
+            best = self._best_lazy(a.rect) if self.lazy else self._best_piece(self.tasks.inside(a.rect))
             if best is None:
                 self.waiting[wid] = a
                 self.free.add(wid, a.rect)
@@ -137,6 +173,78 @@ class OSSA(OnlineAlgorithm):
             if best_key is None or key < best_key:
                 best, best_key = p, key
         return best
+
+    # below this many candidate x neighbour pairs plain Python beats numpy's per-call overhead
+    SMALL = 20_000
+
+    def _best_lazy(self, w: Rect) -> _Piece | None:
+        """``_best_piece`` over the active pieces inside ``w``, relations derived on the spot.
+
+        The keys need, per candidate (an active piece inside ``w``): the pieces inside it -- all
+        of them candidates too -- and, only to break ties on that count, the pieces crossing it,
+        which all overlap ``w`` and so are in the index's neighbourhood of ``w``. Small cases in
+        plain Python, big ones with numpy (candidates x candidates, tied candidates x neighbours).
+        """
+        near = self.tasks.near(w)
+        if not near:
+            return None
+        x1, y1, x2, y2 = w
+        cand = [(q, r) for q, r in near.items() if x1 <= r[0] and y1 <= r[1] and r[2] <= x2 and r[3] <= y2]
+        k = len(cand)
+        if k < 2:
+            return self.pieces[cand[0][0]] if k else None
+        if k * len(near) > self.SMALL:
+            return self._best_numpy(near, cand)
+        pieces = self.pieces
+        weight = [1 + len(pieces[q].riders) for q, _ in cand]
+        best_n, top = -1, []
+        for q, (a0, a1, a2, a3) in cand:
+            # own riders + every candidate inside with its riders (q itself counted as 1 + its riders)
+            n = -1
+            for j, (_, b) in enumerate(cand):
+                if a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3:
+                    n += weight[j]
+            if n > best_n:
+                best_n, top = n, [q]
+            elif n == best_n:
+                top.append(q)
+        if len(top) == 1:
+            return pieces[top[0]]
+        # ties: fewer crossing pieces (overlapping, neither inside nor containing), then the oldest
+        best_key = None
+        for q in top:
+            a0, a1, a2, a3 = pieces[q].rect
+            n = 0
+            for b in near.values():
+                if (b[0] < a2 and a0 < b[2] and b[1] < a3 and a1 < b[3]
+                        and not (a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3)
+                        and not (b[0] <= a0 and b[1] <= a1 and a2 <= b[2] and a3 <= b[3])):
+                    n += 1
+            if best_key is None or (n, q) < best_key:
+                best_key = (n, q)
+        return pieces[best_key[1]]
+
+    def _best_numpy(self, near: dict, cands: list) -> _Piece:
+        """The same choice as ``_best_lazy`` for many candidates, pairs classified with numpy."""
+        pieces = self.pieces
+        R = np.array(list(near.values()), dtype=float)  # m x 4
+        cand = [q for q, _ in cands]
+        C = np.array([r for _, r in cands], dtype=float)
+        lo, hi = C[:, None, :2], C[:, None, 2:]
+        # k x k: candidate j inside candidate i (i itself included)
+        inside = ((lo <= C[None, :, :2]) & (C[None, :, 2:] <= hi)).all(axis=2)
+        weight = np.array([1 + len(pieces[q].riders) for q in cand])
+        n_include = inside @ weight - 1
+        top = np.flatnonzero(n_include == n_include.max())
+        if len(top) == 1:
+            return pieces[cand[top[0]]]
+        lo, hi = lo[top], hi[top]
+        Rlo, Rhi = R[None, :, :2], R[None, :, 2:]
+        over = ((Rlo < hi) & (lo < Rhi)).all(axis=2)
+        nested = ((lo <= Rlo) & (Rhi <= hi)).all(axis=2) | ((Rlo <= lo) & (hi <= Rhi)).all(axis=2)
+        n_cross = (over & ~nested).sum(axis=1).tolist()
+        best = min(range(len(top)), key=lambda i: (n_cross[i], cand[top[i]]))
+        return pieces[cand[top[best]]]
 
     def _include_count(self, p: _Piece) -> int:
         """How many pieces complete with ``p``: its riders, the active pieces inside it and theirs."""
@@ -176,10 +284,14 @@ class OSSA(OnlineAlgorithm):
 
     def _activate(self, p: _Piece) -> None:
         p.state = "active"
+        if self.lazy:
+            self.tasks.add(p.id, p.rect)
+            return
         pieces = self.pieces
         pid = p.id
         x1, y1, x2, y2 = r = p.rect
-        include, intersect = p.include, p.intersect
+        include, intersect = p.include, p.intersect = set(), set()
+        p.included = set()
         for qid in self.tasks.overlapping(r):
             q = pieces[qid]
             a = q.rect
@@ -194,6 +306,8 @@ class OSSA(OnlineAlgorithm):
 
     def _deactivate(self, p: _Piece) -> None:
         self.tasks.remove(p.id)
+        if self.lazy:
+            return
         pieces = self.pieces
         for q in p.include:
             pieces[q].included.discard(p.id)
@@ -201,7 +315,7 @@ class OSSA(OnlineAlgorithm):
             pieces[q].include.discard(p.id)
         for q in p.intersect:
             pieces[q].intersect.discard(p.id)
-        p.include, p.included, p.intersect = set(), set(), set()
+        p.include = p.included = p.intersect = None
 
     # -- assignment -------------------------------------------------------------------------------
     def _assign(self, p: _Piece, worker: Worker, wid: int | None, now: float) -> None:
@@ -210,14 +324,22 @@ class OSSA(OnlineAlgorithm):
             self.free.remove(wid)
         r = p.rect
         pieces = self.pieces
-        if p.state == "active":
+        if p.state == "active" and not self.lazy:
             inside = sorted(p.include)
             crossing = sorted(p.intersect)
             self._deactivate(p)
         else:
+            if p.state == "active":
+                self._deactivate(p)
+            # no active piece contains a placed piece; one may contain an active p: it is left alone
             found = self.tasks.overlapping(r)
-            inside = sorted(q for q in found if contains(r, pieces[q].rect))
-            crossing = sorted(q for q in found if not contains(r, pieces[q].rect))
+            inside, crossing = [], []
+            for q in sorted(found):
+                a = pieces[q].rect
+                if contains(r, a):
+                    inside.append(q)
+                elif not contains(a, r):
+                    crossing.append(q)
         covered: list[tuple[_Root, Rect]] = []
         finished: list[_Root] = []
         self._cover(p, covered, finished)
