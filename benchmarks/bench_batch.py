@@ -6,7 +6,8 @@ of each executor (in-process, local process pool, Dask LocalCluster).
 Part 1 runs the same 100-run cost-sweep (exhaustive k-sweeps, about 0.1 s each)
 with ``--workers 1`` and ``--workers 2`` (both a ProcessPoolExecutor, pool
 start-up included) and prints the wall times and their ratio (target >= 1.7 on
-2 cores). Part 2 runs near-empty runs (2 agents, 1 subtask, about 1 ms of work)
+2 cores), next to a control: the same pools on pure CPU burn, i.e. the
+speed-up the machine allows at that moment (other processes share the cores). Part 2 runs near-empty runs (2 agents, 1 subtask, about 1 ms of work)
 and prints, per executor, (wall time - work measured inside the runs) / runs:
 what scheduling, pickling, the fsynced result line and the progress
 bookkeeping cost per run. Cluster start-up is printed separately.
@@ -15,10 +16,12 @@ bookkeeping cost per run. Cluster start-up is printed separately.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per worker: no hidden BLAS threads
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -44,6 +47,14 @@ def timed(cfg, executor, slots) -> tuple[float, float, int]:
         work = sum(r["seconds"] for r in ResultStore(out).load().values())
     assert result.complete and result.failed == 0
     return wall, work, result.ran
+
+
+def _burn(seconds: float) -> int:
+    """Busy-loop for ``seconds`` of this process's CPU time (the control workload)."""
+    start, n = time.process_time(), 0
+    while time.process_time() - start < seconds:
+        n += 1
+    return n
 
 
 def _children_cpu() -> float:
@@ -72,6 +83,14 @@ def part1(runs: int, repeat: int) -> None:
               f"{', '.join(f'{w:.2f}' for w in walls[workers])}; cores obtained "
               f"{', '.join(f'{c:.2f}' for c in cores[workers])}")
     print(f"  speed-up 2 vs 1 workers: {min(walls[1]) / min(walls[2]):.2f}x (target >= 1.7x)")
+    control = {}
+    for workers in (1, 2, 1, 2):  # the same pool on 40 x 0.1 s of pure-Python CPU burn
+        t = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_burn, [0.1] * 40))
+        control[workers] = min(control.get(workers, math.inf), time.perf_counter() - t)
+    print(f"  control, what this machine allows now: pure CPU burn with the same pools "
+          f"{control[1] / control[2]:.2f}x")
 
 
 def part2(runs: int) -> None:
