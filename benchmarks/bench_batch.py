@@ -6,7 +6,8 @@ of each executor (in-process, local process pool, Dask LocalCluster).
 Part 1 runs the same 100-run cost-sweep (exhaustive k-sweeps, about 0.1 s each)
 with ``--workers 1`` and ``--workers 2`` (both a ProcessPoolExecutor, pool
 start-up included) and prints the wall times and their ratio (target >= 1.7 on
-2 cores). Part 2 runs near-empty runs (2 agents, 1 subtask, about 1 ms of work)
+2 cores), next to a control: the same pools on pure CPU burn, i.e. the
+speed-up the machine allows at that moment (other processes share the cores). Part 2 runs near-empty runs (2 agents, 1 subtask, about 1 ms of work)
 and prints, per executor, (wall time - work measured inside the runs) / runs:
 what scheduling, pickling, the fsynced result line and the progress
 bookkeeping cost per run. Cluster start-up is printed separately.
@@ -15,9 +16,12 @@ bookkeeping cost per run. Cluster start-up is printed separately.
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import resource
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per worker: no hidden BLAS threads
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -45,22 +49,61 @@ def timed(cfg, executor, slots) -> tuple[float, float, int]:
     return wall, work, result.ran
 
 
+def _burn(seconds: float) -> int:
+    """Busy-loop for ``seconds`` of this process's CPU time (the control workload)."""
+    start, n = time.process_time(), 0
+    while time.process_time() - start < seconds:
+        n += 1
+    return n
+
+
+def _machine_busy() -> float:
+    """CPU seconds all processes of the machine have used (Linux /proc/stat; 0 elsewhere)."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(v) for v in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle and iowait
+
+
+def _children_cpu() -> float:
+    """CPU seconds of finished child processes (the pool's workers, once it is shut down)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def part1(runs: int, repeat: int) -> None:
     cfg = parse_config(sweep_config(runs))
     print(f"Part 1: {len(cfg.runs())}-run cost-sweep (20 agents, 20 subtasks, exhaustive), "
           f"{os.cpu_count()} CPUs, best of {repeat}")
     walls: dict[int, list[float]] = {1: [], 2: []}
-    work: dict[int, float] = {}
+    cores: dict[int, list[float]] = {1: [], 2: []}
+    machine: dict[int, list[float]] = {1: [], 2: []}  # busy cores of the whole machine, ours included
     for _ in range(repeat):
         for workers in (1, 2):  # interleaved, so a burst of load elsewhere hits both alike
+            cpu, busy = _children_cpu(), _machine_busy()
             t = time.perf_counter()
             with open_executor(workers=workers) as (ex, slots):  # pool start-up is part of the cost
-                _, work[workers], _ = timed(cfg, ex, slots)
+                timed(cfg, ex, slots)
             walls[workers].append(time.perf_counter() - t)
+            # CPU the pool's processes got per second of wall time: < workers when others share the cores
+            cores[workers].append((_children_cpu() - cpu) / walls[workers][-1])
+            machine[workers].append((_machine_busy() - busy) / walls[workers][-1])
     for workers in (1, 2):
         print(f"  workers={workers}: best {min(walls[workers]):6.2f} s wall of "
-              f"{', '.join(f'{w:.2f}' for w in walls[workers])} (work inside the runs: {work[workers]:6.2f} s)")
+              f"{', '.join(f'{w:.2f}' for w in walls[workers])}; cores obtained "
+              f"{', '.join(f'{c:.2f}' for c in cores[workers])}; machine busy "
+              f"{', '.join(f'{c:.2f}' for c in machine[workers])} of {os.cpu_count()}")
     print(f"  speed-up 2 vs 1 workers: {min(walls[1]) / min(walls[2]):.2f}x (target >= 1.7x)")
+    control = {}
+    for workers in (1, 2, 1, 2):  # the same pool on 40 x 0.1 s of pure-Python CPU burn
+        t = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_burn, [0.1] * 40))
+        control[workers] = min(control.get(workers, math.inf), time.perf_counter() - t)
+    print(f"  control, what this machine allows now: pure CPU burn with the same pools "
+          f"{control[1] / control[2]:.2f}x")
 
 
 def part2(runs: int) -> None:

@@ -160,3 +160,11 @@ def test_open_executor_rejects_bad_workers():
         with open_executor(workers=-1):
             pass
     assert e.value.field == "--workers"
+
+
+def test_table_of_a_resumed_sweep_equals_a_fresh_one(inline_dir, tmp_path):
+    cfg = parse_config(CONFIG)
+    with open_executor(workers=0) as (ex, _):
+        run_batch(cfg, tmp_path, ex, progress=False, limit=7)
+        run_batch(cfg, tmp_path, ex, progress=False)
+    assert _csv_without_seconds(tmp_path) == _csv_without_seconds(inline_dir)

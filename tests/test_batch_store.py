@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mas.errors import InputError
 from scenarios.batch.store import ResultStore, decode, encode, flatten
@@ -81,3 +83,22 @@ def test_plan_round_trip(tmp_path):
     assert store.read_plan() is None
     store.write_plan({"scenario": "x", "seeds": [1, 2]})
     assert store.read_plan() == {"scenario": "x", "seeds": [1, 2]}
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 8), st.data())
+def test_a_kill_at_any_byte_loses_only_the_unfinished_line(n, data):
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        store = ResultStore(d)
+        with store:
+            for i in range(n):
+                store.append(_row(f"r{i}", x=[i, math.inf]))
+        raw = store.path.read_bytes()
+        cut = data.draw(st.integers(0, len(raw)))
+        store.path.write_bytes(raw[:cut])  # the file as a kill at byte `cut` would leave it
+        complete = raw[:cut].count(b"\n")
+        assert list(store.load()) == [f"r{i}" for i in range(complete)]
+        with store:
+            store.append(_row("next"))
+        assert list(store.load()) == [f"r{i}" for i in range(complete)] + ["next"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from mas.errors import InputError
 from scenarios.batch import registry
 from scenarios.batch.config import BatchConfig, Run
-from scenarios.batch.store import ResultStore
+from scenarios.batch.store import ResultStore, decode, encode
 from scenarios.progress import Progress
 
 
@@ -143,7 +143,7 @@ def run_batch(
                         run = in_flight.pop(fut)
                         row = _row(config.scenario, run, fut.result())
                         store.append(row, sync=False)
-                        done[run.key] = row
+                        done[run.key] = decode(encode(row))  # as a rerun would read it back
                         ran += 1
                         if row["status"] != "ok":
                             errors.append(f"run {run.key} {run.params} seed {run.seed}: {row['error']}")
@@ -162,7 +162,9 @@ def run_batch(
     result = BatchResult(len(runs), len(runs) - len(pending), ran, failed, time.perf_counter() - start,
                          errors=errors)
     if all(r.key in done for r in runs):
-        result.table = store.write_table([done[r.key] for r in runs], scenario.curves)
+        # point and replicate as numbered in this config (a row may come from an earlier, longer one)
+        rows = [done[r.key] | {"point": r.point, "replicate": r.replicate} for r in runs]
+        result.table = store.write_table(rows, scenario.curves)
     return result
 
 
