@@ -12,6 +12,7 @@ The Dask workers must be able to import this package (install it on them).
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -29,6 +30,13 @@ class InlineExecutor(Executor):
         except BaseException as exc:  # noqa: BLE001  (handed to the caller through the future)
             future.set_exception(exc)
         return future
+
+
+def _process_context():
+    # fork() from a process that has threads (numpy's BLAS, a progress thread) can deadlock
+    # the child, and Python 3.12 warns about it: start workers from a clean server process.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def default_workers() -> int:
@@ -54,7 +62,7 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
             yield InlineExecutor(), 1
             return
         n = workers or default_workers()
-        with ProcessPoolExecutor(max_workers=n) as pool:
+        with ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as pool:
             yield pool, n
         return
     try:
