@@ -5,27 +5,33 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-def _jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
+    """JSON-safe: numpy scalars and arrays to plain values, infinity to "inf", NaN to None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"D": np.float64(2.5), "G": float("inf"), "S": np.arange(2)})
+    {'D': 2.5, 'G': 'inf', 'S': [0, 1]}
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
-    if hasattr(value, "tolist"):
-        return _jsonable(value.tolist())
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return to_jsonable(value.tolist())
     return value
 
 
 def print_json(obj: Any, stream=None) -> None:
     """Print ``obj`` as JSON; numpy values become plain numbers, infinity the string "inf"."""
-    json.dump(_jsonable(obj), stream or sys.stdout, indent=2)
+    json.dump(to_jsonable(obj), stream or sys.stdout, indent=2)
     (stream or sys.stdout).write("\n")
 
 

@@ -20,23 +20,14 @@ from typing import IO, Any
 
 from mas.errors import InputError
 from mas.files import atomic_open
+from scenarios.output import to_jsonable
 
 RESULTS = "results.jsonl"
 TABLE = "results.csv"
 PLAN = "batch.json"
 
 
-def encode(value: Any) -> Any:
-    """JSON-safe: numpy scalars and arrays to plain values, infinity to "inf", NaN to None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, Mapping):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return encode(value.tolist())
-    return value
+encode = to_jsonable  # one JSON encoding for printed and stored results
 
 
 def decode(value: Any) -> Any:
