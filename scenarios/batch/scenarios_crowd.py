@@ -28,9 +28,9 @@ PARAMS = [
     Param("plane", float, _DEFAULT.plane, "side of the square plane", min=1e-9),
     Param("horizon", float, _DEFAULT.horizon, "arrival times uniform in [0, horizon]", min=0.0),
     Param("task_stay_low", float, _DEFAULT.task_stay[0], "a task stays uniform in [low, high]", min=0.0),
-    Param("task_stay_high", float, _DEFAULT.task_stay[1], "", min=0.0),
+    Param("task_stay_high", float, _DEFAULT.task_stay[1], "upper end of the task stay", min=0.0),
     Param("worker_stay_low", float, _DEFAULT.worker_stay[0], "a worker stays uniform in [low, high]", min=0.0),
-    Param("worker_stay_high", float, _DEFAULT.worker_stay[1], "", min=0.0),
+    Param("worker_stay_high", float, _DEFAULT.worker_stay[1], "upper end of the worker stay", min=0.0),
     Param("split", float, 0.5, "tgoa: share of arrivals handled greedily", min=0.0, max=1.0),
 ]
 
