@@ -1,0 +1,87 @@
+"""Batch scenario ``protocol-compare``: one negotiation protocol on a generated instance, under faults.
+
+One run = one random instance (drawn from the run's seed exactly as
+``cost-sweep`` draws it) negotiated by ``protocol`` with message loss, crashes
+and failed work drawn from the same seed, scored against the centralized
+optimum. The metrics are those of ``mas negotiate`` / ``mas compare``
+(:func:`scenarios.negotiation.negotiation_report`); a grid over ``protocol``
+and ``loss`` (or ``agents``) is ``mas compare`` over many seeds.
+"""
+
+from __future__ import annotations
+
+from mas.instance import generate_instance
+from protocols import names
+from scenarios.batch.registry import Param, PlotDefaults, register
+from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
+from scenarios.batch.scenarios_cost import _check as _check_costs
+from scenarios.batch.scenarios_cost import _topology_params
+from scenarios.negotiation import negotiation_report
+
+# the instance is drawn exactly as cost-sweep draws it (same parameters, same seed -> same instance)
+_INSTANCE = [p for p in COST_PARAMS if p.name != "strategy"]
+
+PARAMS = [
+    Param("protocol", str, "cnp", "negotiation protocol", choices=tuple(names())),
+    *_INSTANCE,
+    Param("loss", float, 0.0, "message loss probability", min=0.0, max=0.99),
+    Param("crash_prob", float, 0.0, "probability that an agent crashes during the first 10 ticks",
+          min=0.0, max=0.99),
+    Param("fail_prob", float, 0.0, "probability that a contractor fails accepted work", min=0.0, max=0.99),
+    Param("kswap", int, 0, "improve the result by k-swaps of up to K subtasks (0: none)", min=0),
+    Param("max_ticks", int, 10_000, "stop the negotiation after this many ticks", min=1),
+]
+
+
+def model_options(params: dict) -> dict:
+    """The fault and limit options of :class:`mas.model.NegotiationModel` a point asks for."""
+    return {"loss": params["loss"], "crash_prob": params["crash_prob"], "fail_prob": params["fail_prob"],
+            "max_ticks": params["max_ticks"]}
+
+
+def make_instance(params: dict, seed: int):
+    """The instance of a run (the same call as ``cost-sweep``)."""
+    return generate_instance(
+        params["topology"], params["agents"], params["subtasks"], seed=seed,
+        infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
+        kappa=params["kappa"], weights=params["weights"], **_topology_params(params),
+    )
+
+
+@register("protocol-compare", PARAMS, check=_check_costs,
+          description="one negotiation protocol under faults vs the optimum: D, gap, messages, ticks",
+          plot=PlotDefaults(x="loss", y=("gap", "messages_sent", "D", "ticks"), hue="protocol"))
+def protocol_compare(params: dict, seed: int) -> dict:
+    """One protocol run on the run's instance (the seed draws both the instance and the run).
+
+    Returns
+    -------
+    dict with ``D``, ``G``, ``optimal_D`` (and ``optimal_exact``), ``gap``
+    (D / optimal_D - 1; None when a subtask stayed unallocated), ``complete``,
+    ``messages_sent``, ``messages_delivered``, ``messages_lost``,
+    ``communication_cost``, ``ticks``, ``unallocated`` (a count),
+    ``participants``, ``crashed`` (counts), ``payment_total``, and with
+    ``kswap`` > 0 ``D_before_kswap``.
+
+    Examples
+    --------
+    >>> p = {q.name: q.default for q in PARAMS} | {"agents": 6, "subtasks": 3, "protocol": "ssi"}
+    >>> m = protocol_compare(p, seed=1)
+    >>> m["complete"], m["gap"] >= 0
+    (True, True)
+    """
+    report = negotiation_report(make_instance(params, seed), params["protocol"], seed=seed,
+                                kswap=params["kswap"] or None, **model_options(params))
+    msgs = report["messages"]
+    out = {
+        "D": report["D"], "G": report["G"],
+        "optimal_D": report["optimal_D"], "optimal_exact": report["optimal_D_exact"],
+        "gap": report["gap"], "complete": report["complete"],
+        "messages_sent": msgs["sent"], "messages_delivered": msgs["delivered"], "messages_lost": msgs["lost"],
+        "communication_cost": report["communication_cost"], "ticks": report["ticks"],
+        "unallocated": len(report["unallocated"]), "participants": len(report["participants"]),
+        "crashed": len(report["crashed"]), "payment_total": report["payment_total"],
+    }
+    if "kswap" in report:
+        out["D_before_kswap"] = report["kswap"]["D_before"]
+    return out
