@@ -37,7 +37,8 @@ PARAMS = [
 ]
 
 
-def _topology_params(params: dict) -> dict:
+def topology_params(params: dict) -> dict:
+    """The keyword options of ``topologies.build`` that a run's parameters name."""
     kind = params["topology"]
     if kind == "random":
         return {} if params["edge_prob"] is None else {"p": params["edge_prob"]}
@@ -48,12 +49,13 @@ def _topology_params(params: dict) -> dict:
     return {}
 
 
-def _check(point: dict) -> None:
+def check_costs(point: dict) -> None:
+    """Cost bounds that contradict each other fail before any run (shared by instance scenarios)."""
     if point["cost_high"] < point["cost_low"]:
         raise InputError("cost_high", point["cost_high"], f"must be >= cost_low ({point['cost_low']})")
 
 
-@register("cost-sweep", PARAMS, check=_check,
+@register("cost-sweep", PARAMS, check=check_costs,
           description="D(k), G(k) and the best k of the cost model on a generated instance",
           curves={"D": "k", "G": "k"},
           plot=PlotDefaults(x="k", y=("G", "D"), hue="topology", minimize=("G",), log_y=("G",)))
@@ -76,7 +78,7 @@ def cost_sweep(params: dict, seed: int) -> dict:
     inst = generate_instance(
         params["topology"], params["agents"], params["subtasks"], seed=seed,
         infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
-        kappa=params["kappa"], weights=params["weights"], **_topology_params(params),
+        kappa=params["kappa"], weights=params["weights"], **topology_params(params),
     )
     sweep = inst.cost_model().sweep(params["strategy"])
     best = sweep.row(sweep.best_k) if sweep.best_k is not None else None

@@ -14,8 +14,7 @@ from mas.instance import generate_instance
 from protocols import names
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
-from scenarios.batch.scenarios_cost import _check as _check_costs
-from scenarios.batch.scenarios_cost import _topology_params
+from scenarios.batch.scenarios_cost import check_costs, topology_params
 from scenarios.negotiation import negotiation_report
 
 # the instance is drawn exactly as cost-sweep draws it (same parameters, same seed -> same instance)
@@ -44,11 +43,11 @@ def make_instance(params: dict, seed: int):
     return generate_instance(
         params["topology"], params["agents"], params["subtasks"], seed=seed,
         infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
-        kappa=params["kappa"], weights=params["weights"], **_topology_params(params),
+        kappa=params["kappa"], weights=params["weights"], **topology_params(params),
     )
 
 
-@register("protocol-compare", PARAMS, check=_check_costs,
+@register("protocol-compare", PARAMS, check=check_costs,
           description="one negotiation protocol under faults vs the optimum: D, gap, messages, ticks",
           plot=PlotDefaults(x="loss", y=("gap", "messages_sent", "D", "ticks"), hue="protocol"))
 def protocol_compare(params: dict, seed: int) -> dict:
