@@ -33,3 +33,15 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """``mas ARGS`` in a fresh interpreter, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "scenarios.cli", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout)
+
+
+def run_logged(inst, protocol, **kw):
+    """Run a negotiation model to the end and keep every tick's messages."""
+    from mas.model import NegotiationModel
+
+    model = NegotiationModel(inst, protocol, **kw)
+    log = []
+    while not model.done and model.tick < model.max_ticks:
+        model.step()
+        log.append(model.messages_this_tick().copy())
+    return model.result(), model, np.concatenate(log)

@@ -5,17 +5,10 @@ from hypothesis import strategies as st
 
 from mas.instance import generate_instance
 from mas.messages import INFORM
-from mas.model import NegotiationModel
 from protocols.cbba import CBBA
+from tests.helpers import run_logged
 
 
-def run_logged(inst, protocol, **kw):
-    model = NegotiationModel(inst, protocol, **kw)
-    log = []
-    while not model.done and model.tick < model.max_ticks:
-        model.step()
-        log.append(model.messages_this_tick().copy())
-    return model.result(), model, np.concatenate(log)
 
 
 @settings(max_examples=15)

@@ -4,24 +4,16 @@ import pytest
 from mas.errors import InputError
 from mas.instance import generate_instance, instance_from_dict
 from mas.messages import ACCEPT_PROPOSAL, CFP, REJECT_PROPOSAL
-from mas.model import NegotiationModel
 from protocols import create, names, negotiate
 from protocols.contract_net import ContractNet
 from scenarios.paper import paper_data
+from tests.helpers import run_logged
 
 
 def paper():
     return instance_from_dict(paper_data())
 
 
-def run_logged(inst, protocol, **kw):
-    """Run a model and keep every tick's messages."""
-    model = NegotiationModel(inst, protocol, **kw)
-    log = []
-    while not model.done and model.tick < model.max_ticks:
-        model.step()
-        log.append(model.messages_this_tick().copy())
-    return model.result(), model, np.concatenate(log)
 
 
 @pytest.mark.parametrize("name", ["cnp", "first-price", "vickrey", "ssi", "cbba", "neighbour"])

@@ -14,8 +14,22 @@ from mas.errors import InputError
 from mas.crowdsourcing.geometry import Rect
 
 
+class _Ranged:
+    """What tasks and workers share: the range as a rectangle, and the event-file record."""
+
+    kind: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, **asdict(self)}
+        d.pop("rect")
+        return d
+
+
 @dataclass(frozen=True)
-class Task:
+class Task(_Ranged):
     """A range task: assignable while ``time <= now <= deadline``."""
 
     id: object
@@ -30,17 +44,9 @@ class Task:
 
     kind = "task"
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
-
-    def to_dict(self) -> dict:
-        d = {"kind": "task", **asdict(self)}
-        d.pop("rect")
-        return d
-
 
 @dataclass(frozen=True)
-class Worker:
+class Worker(_Ranged):
     """A worker with an acceptable range and a bid; present while ``time <= now <= deadline``."""
 
     id: object
@@ -54,14 +60,6 @@ class Worker:
     rect: Rect = field(init=False, repr=False, compare=False)
 
     kind = "worker"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
-
-    def to_dict(self) -> dict:
-        d = {"kind": "worker", **asdict(self)}
-        d.pop("rect")
-        return d
 
 
 Arrival = Task | Worker
