@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -67,33 +66,23 @@ def _machine_busy() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle and iowait
 
 
-def _children_cpu() -> float:
-    """CPU seconds of finished child processes (the pool's workers, once it is shut down)."""
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
-
-
 def part1(runs: int, repeat: int) -> None:
     cfg = parse_config(sweep_config(runs))
     print(f"Part 1: {len(cfg.runs())}-run cost-sweep (20 agents, 20 subtasks, exhaustive), "
           f"{os.cpu_count()} CPUs, best of {repeat}")
     walls: dict[int, list[float]] = {1: [], 2: []}
-    cores: dict[int, list[float]] = {1: [], 2: []}
     machine: dict[int, list[float]] = {1: [], 2: []}  # busy cores of the whole machine, ours included
     for _ in range(repeat):
         for workers in (1, 2):  # interleaved, so a burst of load elsewhere hits both alike
-            cpu, busy = _children_cpu(), _machine_busy()
+            busy = _machine_busy()
             t = time.perf_counter()
             with open_executor(workers=workers) as (ex, slots):  # pool start-up is part of the cost
                 timed(cfg, ex, slots)
             walls[workers].append(time.perf_counter() - t)
-            # CPU the pool's processes got per second of wall time: < workers when others share the cores
-            cores[workers].append((_children_cpu() - cpu) / walls[workers][-1])
             machine[workers].append((_machine_busy() - busy) / walls[workers][-1])
     for workers in (1, 2):
         print(f"  workers={workers}: best {min(walls[workers]):6.2f} s wall of "
-              f"{', '.join(f'{w:.2f}' for w in walls[workers])}; cores obtained "
-              f"{', '.join(f'{c:.2f}' for c in cores[workers])}; machine busy "
+              f"{', '.join(f'{w:.2f}' for w in walls[workers])}; machine busy "
               f"{', '.join(f'{c:.2f}' for c in machine[workers])} of {os.cpu_count()}")
     print(f"  speed-up 2 vs 1 workers: {min(walls[1]) / min(walls[2]):.2f}x (target >= 1.7x)")
     control = {}

@@ -35,8 +35,15 @@ class InlineExecutor(Executor):
 def _process_context():
     # fork() from a process that has threads (numpy's BLAS, a progress thread) can deadlock
     # the child, and Python 3.12 warns about it: start workers from a clean server process.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # The server imports the scenarios once (while it has no threads), so workers
+    # forked from it start warm instead of each importing numpy, scipy and Mesa.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    from scenarios.batch.registry import builtin_modules  # noqa: PLC0415
+
+    ctx.set_forkserver_preload(["scenarios.batch.runner", *builtin_modules()])
+    return ctx
 
 
 def default_workers() -> int:

@@ -184,16 +184,22 @@ def register(
     return deco
 
 
+def builtin_modules() -> list[str]:
+    """The names of every ``scenarios/batch/scenarios_*.py`` module."""
+    import scenarios.batch as package
+
+    return [f"scenarios.batch.{info.name}"
+            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+            if info.name.startswith("scenarios_")]
+
+
 def load_builtin() -> None:
-    """Import every ``scenarios/batch/scenarios_*.py`` (each registers its scenarios)."""
+    """Import every built-in scenario module (each registers its scenarios)."""
     global _loaded
     if _loaded:
         return
-    import scenarios.batch as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("scenarios_"):
-            importlib.import_module(f"scenarios.batch.{info.name}")
+    for module in builtin_modules():
+        importlib.import_module(module)
     _loaded = True
 
 
