@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import gc
 import time as _time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mas.crowdsourcing.events import Arrival, Task, Worker, check_stream
 from mas.crowdsourcing.geometry import Rect
 from mas.crowdsourcing.pay import PayRule, pay_bid
-from mas.errors import InputError
+from mas.registry import Registry
 
 
 @dataclass
@@ -75,29 +75,16 @@ class OnlineAlgorithm:
         raise NotImplementedError
 
 
-ALGORITHMS: dict[str, Callable[..., OnlineAlgorithm]] = {}
-
-
-def register_algorithm(name: str):
-    """Class decorator: make an algorithm available by name (CLI and user code alike)."""
-
-    def deco(cls):
-        ALGORITHMS[name] = cls
-        cls.name = name
-        return cls
-
-    return deco
+ALGORITHMS = Registry("algorithm", tag="name")
+#: class decorator: make an algorithm available by name (CLI and user code alike)
+register_algorithm = ALGORITHMS.register
 
 
 def make_algorithm(name: str, **options) -> OnlineAlgorithm:
     """An algorithm by registered name: ``ossa``, ``ossa-indexed``, ``greedy``, ``tgoa``."""
     from mas.crowdsourcing import greedy, ossa, tgoa  # noqa: F401 - registration
 
-    try:
-        cls = ALGORITHMS[name]
-    except KeyError:
-        raise InputError("algorithm", name, f"unknown; choose from {sorted(ALGORITHMS)}") from None
-    return cls(**options)
+    return ALGORITHMS.get(name)(**options)
 
 
 @dataclass

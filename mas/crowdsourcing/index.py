@@ -26,19 +26,11 @@ from collections.abc import Hashable
 
 from mas.crowdsourcing.geometry import Rect
 from mas.errors import InputError
+from mas.registry import Registry
 
-STORES: dict[str, type] = {}
-
-
-def register_store(name: str):
-    """Class decorator: make a store available by name."""
-
-    def deco(cls):
-        STORES[name] = cls
-        cls.name = name
-        return cls
-
-    return deco
+STORES = Registry("index", tag="name")
+#: class decorator: make a store available by name
+register_store = STORES.register
 
 
 @register_store("scan")
@@ -174,8 +166,4 @@ class GridStore:
 
 def make_store(name: str = "grid", **options):
     """A store by registered name (``scan`` or ``grid``)."""
-    try:
-        cls = STORES[name]
-    except KeyError:
-        raise InputError("index", name, f"unknown; choose from {sorted(STORES)}") from None
-    return cls(**options)
+    return STORES.get(name)(**options)

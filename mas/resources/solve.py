@@ -9,11 +9,10 @@ of task and node), otherwise the cheap bound of ``bounds.placement_bound``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import numpy as np
 
-from mas.errors import InputError
+from mas.registry import Registry
 from mas.resources.anneal import anneal_placement
 from mas.resources.bounds import placement_bound
 from mas.resources.exact import InfeasibleError, exact_placement
@@ -21,20 +20,14 @@ from mas.resources.genetic import genetic_placement
 from mas.resources.greedy import GREEDY_RULES, greedy_placement
 from mas.resources.placement import PlacementResult, check_objective, check_placement, objective_value
 
-ALGORITHMS: dict[str, Callable] = {}
+ALGORITHMS = Registry("algorithm")
 DEFAULT_ALGORITHM = "ffd"
 #: task x node pairs up to which ``place`` also solves the exact program to report the true gap
 EXACT_LIMIT = 5_000
 
 
-def register(name: str):
-    """Decorator: make a placement algorithm findable as ``name``."""
-
-    def deco(func: Callable) -> Callable:
-        ALGORITHMS[name] = func
-        return func
-
-    return deco
+#: decorator: make a placement algorithm findable as ``name``
+register = ALGORITHMS.register
 
 
 for _rule in GREEDY_RULES:
@@ -94,8 +87,6 @@ def place(problem, objective: str = "count", algorithm: str = DEFAULT_ALGORITHM,
     """
     check_objective(objective)
     func = ALGORITHMS.get(algorithm)
-    if func is None:
-        raise InputError("algorithm", algorithm, f"unknown; choose one of {', '.join(sorted(ALGORITHMS))}")
     start = time.perf_counter()
     if algorithm == "exact":
         sol = exact_placement(problem, objective, time_limit=time_limit)
