@@ -35,11 +35,15 @@ class NegotiationAgent(CellAgent):
         self.capacity = capacity
         self.misreport = float(misreport)
         self.state = IDLE
-        self.load = 0
         self.crashed = False
         self.crash_tick: int | None = None
         self.announcing = False
         self.bid_tick = -1
+
+    @property
+    def load(self) -> int:
+        """How many subtasks it holds now."""
+        return int(self.model.load()[self.index])
 
     # -- the narrow interface -------------------------------------------------
     def announce(self, hops: int | None = None) -> np.ndarray:
@@ -54,17 +58,48 @@ class NegotiationAgent(CellAgent):
         """The agent's true execution cost of each subtask (``inf`` = cannot)."""
         return self.model.C[np.asarray(subtasks, dtype=np.intp), self.index]
 
-    def propose(self, subtasks, *, extra: float | np.ndarray = 0.0) -> np.ndarray:
-        """Bids for ``subtasks``: cost + ``extra`` (e.g. movement or joining cost) + misreport.
+    def join_cost(self, working) -> float:
+        """What this agent's joining the working set adds to D: its pair costs to the members.
 
-        ``inf`` means refuse: it cannot execute the subtask, is at capacity, or has crashed.
+        ``working`` is a boolean mask over agents (e.g. carried by a cfp); 0 if
+        this agent is a member already. An agent knows its own negotiation and
+        movement costs to the others (its row of the pair matrix).
+        """
+        working = np.asarray(working, dtype=bool)
+        if working[self.index]:
+            return 0.0
+        return float(self.model.W[self.index, working].sum())
+
+    def movement_costs(self) -> np.ndarray:
+        """Its movement cost to every agent (the paper's P below the diagonal, either way round)."""
+        P = self.model.P
+        j = self.index
+        return np.r_[P[j, :j], 0.0, P[j + 1:, j]]
+
+    def pair_cost(self, working) -> float:
+        """This agent's pair costs to the other members of ``working`` (what leaving it would save)."""
+        working = np.asarray(working, dtype=bool).copy()
+        working[self.index] = False
+        return float(self.model.W[self.index, working].sum())
+
+    def propose(self, subtasks, *, working=None, extra: float | np.ndarray = 0.0,
+                ignore_capacity: bool = False) -> np.ndarray:
+        """Bids for ``subtasks``: cost + ``extra`` + the cost of joining ``working`` + misreport.
+
+        With ``working`` (the working set a cfp carries) the bid is the
+        marginal cost of D: execution cost plus :meth:`join_cost`; without it,
+        execution cost only. ``inf`` means refuse: it cannot execute the
+        subtask, is at capacity (unless ``ignore_capacity``, for a subtask it
+        would hold instead of one it has), or has crashed.
         """
         subtasks = np.asarray(subtasks, dtype=np.intp)
-        if self.crashed or (self.capacity is not None and self.load >= self.capacity):
+        full = self.capacity is not None and self.load >= self.capacity and not ignore_capacity
+        if self.crashed or full:
             return np.full(subtasks.size, np.inf)
         self.bid_tick = self.model.tick
         cost = self.cost(subtasks)
-        return np.where(np.isfinite(cost), cost + extra + self.misreport, np.inf)
+        join = 0.0 if working is None else self.join_cost(working)
+        return np.where(np.isfinite(cost), cost + extra + join + self.misreport, np.inf)
 
     def respond(self, subtasks) -> np.ndarray:
         """Carry out accepted ``subtasks``: True where done, False where it fails (seeded)."""

@@ -27,3 +27,12 @@ class InputError(ValueError):
 def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ProtocolError(RuntimeError):
+    """A protocol asked the model for something that would break one of its invariants.
+
+    This is a bug in the protocol, not bad input: e.g. awarding a subtask that
+    is already held, to a crashed agent, to one that cannot execute it, or past
+    an agent's capacity.
+    """

@@ -35,6 +35,8 @@ class Performative(IntEnum):
     REJECT_PROPOSAL = 4
     INFORM = 5
     FAILURE = 6
+    CANCEL = 7
+    NOT_UNDERSTOOD = 8
 
     @property
     def fipa(self) -> str:
@@ -42,7 +44,11 @@ class Performative(IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-CFP, PROPOSE, REFUSE, ACCEPT_PROPOSAL, REJECT_PROPOSAL, INFORM, FAILURE = (int(p) for p in Performative)
+#: the subtask field of a cfp (and its answers) that is about the whole problem, not one subtask
+WHOLE_PROBLEM = -2
+
+CFP, PROPOSE, REFUSE, ACCEPT_PROPOSAL, REJECT_PROPOSAL, INFORM, FAILURE, CANCEL, NOT_UNDERSTOOD = (
+    int(p) for p in Performative)
 
 #: one message: who, to whom, what, about which subtask, in which conversation,
 #: its content (a bid, a price), when it was sent and is due, what it cost, lost or not
@@ -75,6 +81,30 @@ def to_dicts(messages: np.ndarray) -> list[dict]:
     return out
 
 
+#: the fields of one trace line (``mas negotiate --trace``)
+TRACE_FIELDS = ("tick", "sender", "receiver", "performative", "conversation", "subtask", "cost", "lost")
+
+
+def write_trace(path, messages: np.ndarray) -> int:
+    """Write ``messages`` as JSON lines of :data:`TRACE_FIELDS` (``tick`` = when sent), atomically.
+
+    Returns the number of lines; their costs add up to the channel's communication cost.
+    """
+    import json
+
+    from mas.files import atomic_open
+
+    perf = [Performative(p).fipa for p in messages["performative"].tolist()]
+    cols = {"tick": messages["sent"].tolist(), "sender": messages["sender"].tolist(),
+            "receiver": messages["receiver"].tolist(), "performative": perf,
+            "conversation": messages["conversation"].tolist(), "subtask": messages["subtask"].tolist(),
+            "cost": messages["cost"].tolist(), "lost": messages["lost"].tolist()}
+    with atomic_open(path) as fh:
+        for row in zip(*(cols[f] for f in TRACE_FIELDS)):
+            fh.write(json.dumps(dict(zip(TRACE_FIELDS, row))) + "\n")
+    return int(messages.size)
+
+
 class Channel:
     """Delivers messages over the topology with latency, cost and seeded loss.
 
@@ -85,12 +115,15 @@ class Channel:
     rng : int or numpy Generator for the loss draws.
     loss : probability that a message is lost, in [0, 1).
     latency : fixed latency in ticks instead of the hop count.
+    keep : keep every message sent, for :meth:`log` (a trace of the run).
 
     A message takes at least one tick. Lost messages are charged (they were
-    sent) but never delivered.
+    sent) but never delivered. At any time ``sent = delivered + lost +
+    in_flight``.
     """
 
-    def __init__(self, hops, costs, *, rng=None, loss: float = 0.0, latency: int | None = None) -> None:
+    def __init__(self, hops, costs, *, rng=None, loss: float = 0.0, latency: int | None = None,
+                 keep: bool = False) -> None:
         self.hops = np.asarray(hops)
         self.costs = np.asarray(costs, dtype=np.float64)
         n = self.costs.shape[0]
@@ -106,6 +139,7 @@ class Channel:
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self._pending: dict[int, list[np.ndarray]] = {}
         self._tick_sent: list[np.ndarray] = []
+        self._log: list[np.ndarray] | None = [] if keep else None
         self.sent = 0
         self.delivered = 0
         self.lost = 0
@@ -149,6 +183,8 @@ class Channel:
         self.sent += k
         self.communication_cost += float(msg["cost"].sum())
         self._tick_sent.append(msg)
+        if self._log is not None:
+            self._log.append(msg)
         kept = msg[~msg["lost"]] if self.loss > 0 else msg
         self.lost += k - kept.size
         if kept.size:
@@ -178,5 +214,12 @@ class Channel:
         """Messages sent but not yet delivered (and not lost)."""
         return sum(p.size for parts in self._pending.values() for p in parts)
 
+    def log(self) -> np.ndarray:
+        """Every message sent so far, in order (needs ``keep=True``)."""
+        if self._log is None:
+            raise InputError("keep", False, "the channel keeps no log; create it with keep=True")
+        return np.concatenate(self._log) if self._log else empty()
+
     def stats(self) -> dict:
-        return {"sent": self.sent, "delivered": self.delivered, "lost": self.lost}
+        """Counts that close: sent = delivered + lost + in_flight."""
+        return {"sent": self.sent, "delivered": self.delivered, "lost": self.lost, "in_flight": self.in_flight}

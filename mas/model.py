@@ -2,21 +2,26 @@
 
 The model owns what every protocol shares -- the channel, the allocation
 ledger (subtask -> agent, -1 = none), the reasons for unallocated subtasks,
-payments, faults -- and hands itself to ``protocol.step(model)`` as the
-state. It never imports a protocol: any object with ``setup(state)``,
-``step(state)`` (returning something with a ``done`` flag) and optionally
-``finish(state)`` will do.
+payments, faults. A protocol gets a read-only :class:`mas.view.ModelView` as
+its ``state`` and changes the ledger only through the model's small API
+(``award``, ``release``, ``give_up``), which keeps the invariants: one holder
+per subtask, live holders that can execute it, capacity. The model never
+imports a protocol: any object with ``setup(state)``, ``step(state)``
+(returning something with a ``done`` flag) and optionally ``finish(state)``
+will do.
 
 Examples
 --------
 >>> from mas.instance import generate_instance
->>> class Cheapest:  # a protocol that allocates everything centrally in one tick
-...     name = "cheapest"
+>>> class Mine:  # a protocol where the initiator keeps whatever it can execute, in one tick
+...     name = "mine"
 ...     def setup(self, state): pass
 ...     def step(self, state):
-...         state.allocation[:] = state.C.argmin(axis=1)
+...         bids = state.agent_list[state.initiator].propose(range(state.m))
+...         ok = np.flatnonzero(np.isfinite(bids))
+...         state.award(ok, state.initiator, bids[ok])
 ...         return type("R", (), {"done": True})()
->>> model = NegotiationModel(generate_instance("complete", 4, 3, seed=1), Cheapest(), rng=1)
+>>> model = NegotiationModel(generate_instance("complete", 4, 3, seed=1), Mine(), rng=1)
 >>> model.run().ticks
 1
 """
@@ -32,8 +37,9 @@ import numpy as np
 import topologies
 from mas.agents import NegotiationAgent
 from mas.compat import agents_of, make_network, model_init_kwargs
-from mas.errors import InputError
-from mas.messages import Channel
+from mas.errors import InputError, ProtocolError
+from mas.messages import ACCEPT_PROPOSAL, PROPOSE, Channel
+from mas.view import ModelView
 
 
 @dataclass
@@ -87,6 +93,7 @@ class NegotiationModel(mesa.Model):
     capacity : at most this many subtasks per agent (None = unlimited).
     misreport : {agent: amount added to its bids}.
     max_ticks : the run stops here; unfinished subtasks are reported with a reason.
+    trace : keep every message sent (:meth:`mas.messages.Channel.log`), e.g. for ``--trace``.
 
     The DataCollector records, after every tick, the messages sent, delivered
     and lost so far and during the tick (``sent_tick``, ...), the communication
@@ -102,7 +109,7 @@ class NegotiationModel(mesa.Model):
     def __init__(self, instance, protocol, *, rng=None, loss: float = 0.0, crash_prob: float = 0.0,
                  crash_ticks: dict | None = None, crash_horizon: int = 10, fail_prob: float = 0.0,
                  latency: int | None = None, initiator: int = 0, capacity: int | None = None,
-                 misreport: dict | None = None, max_ticks: int = 10_000) -> None:
+                 misreport: dict | None = None, max_ticks: int = 10_000, trace: bool = False) -> None:
         super().__init__(**model_init_kwargs(rng))
         self.seed_value = rng if isinstance(rng, int) else None
         for name, p in (("crash_prob", crash_prob), ("fail_prob", fail_prob)):
@@ -135,7 +142,7 @@ class NegotiationModel(mesa.Model):
         # independent streams, so turning on one fault does not shift the draws of another
         seeds = self.rng.integers(2**63 - 1, size=3)
         self.channel = Channel(self.hops, self.negotiation, rng=np.random.default_rng(int(seeds[0])),
-                               loss=loss, latency=latency)
+                               loss=loss, latency=latency, keep=trace)
         self.fault_rng = np.random.default_rng(int(seeds[1]))
         self.run_rng = np.random.default_rng(int(seeds[2]))  # what protocols and agents draw from
 
@@ -158,17 +165,21 @@ class NegotiationModel(mesa.Model):
             self.agent_list[int(j)].crash_tick = int(t)
 
         self.live = np.ones(n, dtype=bool)
-        self.allocation = np.full(m, -1, dtype=np.intp)
-        self.payments = np.full(m, np.nan)
-        self.reasons: dict[int, str] = {}
+        self._allocation = np.full(m, -1, dtype=np.intp)
+        self._load = np.zeros(n, dtype=np.intp)
+        self._payments = np.full(m, np.nan)
+        self._reasons: dict[int, str] = {}  # final: given up
+        self._why: dict[int, str] = {}  # why a subtask was last taken back (its reason if it ends unallocated)
         self.tick = 0
         self.done = False
         self.inbox = self.channel.deliver(0)
         self.crashed_now = np.empty(0, dtype=np.intp)
         self.released = np.empty(0, dtype=np.intp)
         self.protocol = protocol
+        self.view = ModelView(self)
+        self._extra: dict | None = None
         self._before = (0, 0, 0)
-        protocol.setup(self)
+        protocol.setup(self.view)
         self.datacollector = mesa.DataCollector(model_reporters={
             "sent": lambda mo: mo.channel.sent,
             "delivered": lambda mo: mo.channel.delivered,
@@ -177,7 +188,7 @@ class NegotiationModel(mesa.Model):
             "delivered_tick": lambda mo: mo.channel.delivered - mo._before[1],
             "lost_tick": lambda mo: mo.channel.lost - mo._before[2],
             "communication_cost": lambda mo: mo.channel.communication_cost,
-            "allocated": lambda mo: int((mo.allocation >= 0).sum()),
+            "allocated": lambda mo: int((mo._allocation >= 0).sum()),
             "D": lambda mo: mo.current_score().D,
             "G": lambda mo: mo.current_score().G,
         })
@@ -196,13 +207,124 @@ class NegotiationModel(mesa.Model):
     def agents_by_index(self) -> list[NegotiationAgent]:
         return self.agent_list
 
+    @property
+    def allocation(self) -> np.ndarray:
+        """Subtask -> agent (-1: none), read-only; change it with award / release / give_up."""
+        return self.view.allocation
+
+    @property
+    def payments(self) -> np.ndarray:
+        """What the initiator pays per subtask (NaN: nothing), read-only."""
+        return self.view.payments
+
+    def load(self) -> np.ndarray:
+        """Subtasks held per agent (read-only)."""
+        v = self._load.view()
+        v.flags.writeable = False
+        return v
+
+    def pair_costs(self, working) -> np.ndarray:
+        """Per agent, the sum of W[j, l] over the members l != j of ``working``."""
+        working = np.asarray(working, dtype=bool)
+        return self.W[:, working].sum(axis=1)
+
     def current_score(self):
         """D, G, working agents of the allocation as it stands (cached until it changes)."""
-        key = self.allocation.tobytes()
+        key = self._allocation.tobytes()
         if getattr(self, "_score_key", None) != key:
-            self._score = self.costs.score([int(a) if a >= 0 else None for a in self.allocation])
+            self._score = self.costs.score([int(a) if a >= 0 else None for a in self._allocation])
             self._score_key = key
         return self._score
+
+    # -- the ledger's API: the only way a protocol changes who holds what ----------
+    def award(self, subtasks, agents, payments=np.nan) -> None:
+        """Give ``subtasks[k]`` to ``agents[k]`` at ``payments[k]`` (scalars broadcast).
+
+        Raises
+        ------
+        ProtocolError if a subtask is held already (release it first), an
+        agent has crashed or cannot execute its subtask, or an agent would
+        hold more than ``capacity`` subtasks.
+        """
+        s, a, p = np.broadcast_arrays(np.atleast_1d(np.asarray(subtasks, dtype=np.intp)),
+                                      np.asarray(agents, dtype=np.intp), np.asarray(payments, dtype=float))
+        if s.size == 0:
+            return
+        if np.unique(s).size != s.size:
+            raise ProtocolError(f"award: subtasks {s.tolist()} listed twice")
+        held = self._allocation[s] >= 0
+        if held.any():
+            k = int(np.flatnonzero(held)[0])
+            raise ProtocolError(f"award: subtask {int(s[k])} is held by agent {int(self._allocation[s[k]])}; "
+                                "release it first")
+        dead = ~self.live[a]
+        if dead.any():
+            raise ProtocolError(f"award: agent {int(a[np.flatnonzero(dead)[0]])} has crashed")
+        cannot = ~np.isfinite(self.C[s, a])
+        if cannot.any():
+            k = int(np.flatnonzero(cannot)[0])
+            raise ProtocolError(f"award: agent {int(a[k])} cannot execute subtask {int(s[k])}")
+        if self.capacity is not None:
+            load = self._load + np.bincount(a, minlength=self.n)
+            over = np.flatnonzero(load > self.capacity)
+            if over.size:
+                raise ProtocolError(f"award: agent {int(over[0])} would hold {int(load[over[0]])} subtasks "
+                                    f"(capacity {self.capacity})")
+        self._allocation[s] = a
+        np.add.at(self._load, a, 1)
+        self._payments[s] = p
+        for i in s.tolist():
+            self._reasons.pop(i, None)
+
+    def release(self, subtasks, reason: str | None = None) -> None:
+        """Take ``subtasks`` back (they may be awarded again); ``reason`` is reported if they end unallocated."""
+        s = np.unique(np.atleast_1d(np.asarray(subtasks, dtype=np.intp)))
+        held = self._allocation[s]
+        np.subtract.at(self._load, held[held >= 0], 1)
+        self._allocation[s] = -1
+        self._payments[s] = np.nan
+        if reason is not None:
+            for i in s.tolist():
+                self._why[i] = reason
+
+    def give_up(self, subtasks, reason: str | None = None) -> None:
+        """Leave ``subtasks`` unallocated for good, with ``reason`` (default: why they were last released)."""
+        s = np.atleast_1d(np.asarray(subtasks, dtype=np.intp))
+        self.release(s)
+        for i in s.tolist():
+            self._reasons[i] = reason or self._why.get(i, "no proposal")
+
+    def exchange(self, exchanges) -> int:
+        """Carry out agreed exchanges of subtasks (e.g. k-swaps) in one more tick.
+
+        ``exchanges`` is a list of exchanges, each a list of moves ``(subtask,
+        from, to)``. Each exchange is negotiated by messages on the channel: the
+        first giver proposes it to every other agent involved and each accepts
+        (``2 * (agents involved - 1)`` messages). A moved subtask is paid what
+        its new holder's execution costs. Returns the messages sent.
+        """
+        exchanges = [list(e) for e in exchanges]
+        if not exchanges:
+            return 0
+        self.tick += 1
+        self.channel.begin_tick()
+        self._before = (self.channel.sent, self.channel.delivered, self.channel.lost)
+        sent = 0
+        for moves in exchanges:
+            subs = np.array([mv[0] for mv in moves], dtype=np.intp)
+            givers = np.array([mv[1] for mv in moves], dtype=np.intp)
+            takers = np.array([mv[2] for mv in moves], dtype=np.intp)
+            if not np.array_equal(self._allocation[subs], givers):
+                raise ProtocolError(f"exchange: {moves} does not match who holds what")
+            involved = list(dict.fromkeys([int(x) for x in np.r_[givers, takers]]))
+            lead, others = involved[0], involved[1:]
+            sent += self.channel.send(lead, others, PROPOSE, subtask=int(subs[0]), tick=self.tick)
+            sent += self.channel.send(others, lead, ACCEPT_PROPOSAL, subtask=int(subs[0]), tick=self.tick)
+            self.release(subs)
+            self.award(subs, takers, self.C[subs, takers])
+        self._refresh_agents()
+        self.datacollector.collect(self)
+        return sent
 
     def messages_this_tick(self) -> np.ndarray:
         """The messages sent during the last tick (a view draws these)."""
@@ -222,21 +344,17 @@ class NegotiationModel(mesa.Model):
             self.agent_list[j].crash()
             self.live[j] = False
         self.crashed_now = np.array(crashed, dtype=np.intp)
-        self.released = np.flatnonzero(np.isin(self.allocation, self.crashed_now)) if crashed else self.crashed_now
-        self.allocation[self.released] = -1
-        self.payments[self.released] = np.nan
+        self.released = np.flatnonzero(np.isin(self._allocation, self.crashed_now)) if crashed else self.crashed_now
+        self.release(self.released, "contractor crashed")
         inbox = self.channel.deliver(self.tick)
         self.inbox = inbox[self.live[inbox["receiver"]]] if inbox.size else inbox  # the crashed hear nothing
-        result = self.protocol.step(self)
+        result = self.protocol.step(self.view)
         self.done = bool(result.done)
         self._refresh_agents()
         self.datacollector.collect(self)
 
     def _refresh_agents(self) -> None:
-        held = self.allocation[self.allocation >= 0]
-        load = np.bincount(held, minlength=self.n)
         for a in self.agent_list:
-            a.load = int(load[a.index])
             a.refresh_state(self.tick)
 
     def run(self, max_ticks: int | None = None) -> NegotiationResult:
@@ -248,13 +366,16 @@ class NegotiationModel(mesa.Model):
 
     def result(self) -> NegotiationResult:
         """The outcome so far: allocation, reasons, D and G, messages, payments."""
-        extra = {}
-        finish = getattr(self.protocol, "finish", None)
-        if finish is not None:
-            extra = finish(self) or {}
+        extra = self._extra
+        if extra is None:
+            finish = getattr(self.protocol, "finish", None)
+            extra = (finish(self.view) or {}) if finish is not None else {}
+            if self.done:  # a finished protocol is asked once: later exchanges (k-swaps) must not be undone
+                self._extra = extra
+        extra = dict(extra)
         # work on copies: a view may ask for the result in the middle of a run
-        allocation = self.allocation.copy()
-        reasons = {s: r for s, r in self.reasons.items() if allocation[s] < 0}
+        allocation = self._allocation.copy()
+        reasons = {s: r for s, r in self._reasons.items() if allocation[s] < 0}
         dead = np.flatnonzero((allocation >= 0) & ~self.live[np.maximum(allocation, 0)])
         for s in dead.tolist():  # a protocol should never leave these; make sure
             allocation[s] = -1
@@ -263,7 +384,7 @@ class NegotiationModel(mesa.Model):
                    f"not allocated when the run stopped at tick {self.tick}"
                    + (" (max ticks reached)" if self.tick >= self.max_ticks else ""))
         for s in np.flatnonzero(allocation < 0).tolist():
-            reasons.setdefault(s, stopped)
+            reasons.setdefault(s, self._why.get(s, stopped) if self.done else stopped)
         alloc_list = [int(a) if a >= 0 else None for a in allocation]
         score = self.costs.score(alloc_list)
         return NegotiationResult(
@@ -277,7 +398,7 @@ class NegotiationModel(mesa.Model):
             communication_cost=self.channel.communication_cost,
             ticks=self.tick,
             payments=[None if (a < 0 or not np.isfinite(p)) else float(p)
-                      for a, p in zip(allocation, self.payments)],
+                      for a, p in zip(allocation, self._payments)],
             crashed=[a.index for a in agents_of(self.agents) if a.crashed],
             extra=extra,
         )

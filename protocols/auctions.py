@@ -1,9 +1,11 @@
-"""Reverse sealed-bid auctions (the lowest cost wins): first-price and second-price.
+"""Reverse sealed-bid auctions (the lowest bid wins): first-price and second-price.
 
 Each subtask is auctioned in its own conversation, with the message flow of
 contract net (``cfp``, sealed ``propose`` bids, ``accept-proposal`` /
-``reject-proposal``, ``inform``); only the payment differs. With truthful
-bidders both allocate every subtask to its cheapest agent.
+``reject-proposal``, ``inform``) and its bids (by default the marginal cost of
+D, the cfp carrying the working set); only the payment differs. Under
+``capacity`` the second price is the lowest bid among the *other agents that
+could still take the subtask*: an agent at capacity is no competitor.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def first_price(bids) -> tuple[int, float]:
 class FirstPrice(ContractNet):
     """First-price sealed-bid reverse auction: the winner is paid its bid."""
 
-    def price(self, bids_sorted: np.ndarray) -> float:
-        return float(bids_sorted[0])
+    def price(self, winner_bid: float, others: np.ndarray) -> float:
+        return float(winner_bid)
 
 
 @register("vickrey")
@@ -51,5 +53,6 @@ class Vickrey(ContractNet):
     """Second-price (Vickrey) reverse auction: the winner is paid the second-lowest bid,
     so bidding one's true cost is a dominant strategy."""
 
-    def price(self, bids_sorted: np.ndarray) -> float:
-        return float(bids_sorted[1] if bids_sorted.size > 1 else bids_sorted[0])
+    def price(self, winner_bid: float, others: np.ndarray) -> float:
+        """The lowest bid of the other agents that could still take it; alone, its own bid."""
+        return float(others.min()) if others.size else float(winner_bid)

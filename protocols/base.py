@@ -1,10 +1,11 @@
 """The shape every protocol shares: a mechanism that advances by ``step(state)``.
 
-``state`` is the :class:`mas.model.NegotiationModel`: its tick, inbox (the
-messages delivered this tick), channel, agents, allocation ledger, reasons and
-payments. A protocol reads the inbox, asks agents through their narrow
-interface (announce, propose, respond, report), sends the answers and updates
-the ledger; the model scores whatever allocation it ends with.
+``state`` is a read-only :class:`mas.view.ModelView` of the negotiation model:
+its tick, inbox (the messages delivered this tick), channel, agents, who holds
+what. A protocol reads the inbox, asks agents through their narrow interface
+(announce, propose, respond, report), sends the answers, and changes the
+allocation only through the view's ``award``, ``release`` and ``give_up``; the
+model scores whatever allocation it ends with.
 """
 
 from __future__ import annotations
@@ -13,14 +14,24 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from mas.errors import InputError
+
+#: what agents bid: the marginal cost of D (execution + joining the working set) or execution cost alone
+BIDS = ("marginal", "execution")
+
+
+def check_bids(bids: str) -> str:
+    """``bids`` if it is one of :data:`BIDS`, else an InputError naming it."""
+    if bids not in BIDS:
+        raise InputError("bids", bids, f"must be one of {', '.join(BIDS)}")
+    return bids
+
 
 @dataclass
 class StepResult:
-    """What one tick did: finished or not, and how many subtasks are allocated."""
+    """What one tick did: finished or not."""
 
     done: bool
-    allocated: int = 0
-    note: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -10,12 +10,27 @@ winner (``z``) and, per agent, the time of the latest information from it
 3. adds subtasks greedily while its marginal bid beats the current winner,
 4. sends its view to each neighbour -- and to no one else.
 
-Bids are costs (lower wins, ties to the lower agent): agent j's marginal bid for
-a subtask is ``C[i, j] + load_penalty * |bundle|``, which never decreases as the
-bundle grows (the diminishing-marginal-gain condition that makes CBBA
-conflict-free). The transmission cost of joining would make marginal costs
-*fall* after the first subtask, which breaks that condition, so CBBA leaves it
-out; a k-swaps pass afterwards can account for it.
+Bids are costs (lower wins, ties to the lower agent). With ``bids="execution"``
+agent j's bid for a subtask is ``C[i, j] + load_penalty * |bundle|``. The true
+marginal cost of D would charge the join cost on an agent's first subtask only,
+so its marginal costs would *fall* as its bundle grows, which breaks the
+diminishing-marginal-gain condition that makes CBBA conflict-free. With
+``bids="marginal"`` (default) each agent bids a surrogate that keeps the
+condition and includes the join cost, in *epochs*:
+
+* epoch 0 finds, by the same neighbour-only flooding, the agent with the
+  smallest stand-alone cost D({j}) (the seed);
+* in every later epoch, agent j bids ``C[i, j] + load_penalty * |bundle| +
+  J_j`` with ``J_j`` its pair cost to the reference set R (the seed, then the
+  winners the previous epoch agreed on) -- the same for every subtask it
+  adds, so the bids never fall as its bundle grows and CBBA converges
+  conflict-free. Every subtask it adds carries its full join cost, so an
+  agent joins only where its execution cost beats the members' by more than
+  that;
+* when an epoch has converged, every agent knows the agreed allocation and
+  the public pair costs, so all compute its D alike; the epochs stop when the
+  winners repeat or after ``epochs``, and the allocation of the epoch with the
+  smallest D stands.
 
 The run has converged when every live agent holds the same view, every winner
 in it is alive, and nothing changed during the tick; the rounds (ticks) to get there are reported. An agent
@@ -33,10 +48,11 @@ import numpy as np
 
 from mas.errors import InputError
 from mas.messages import INFORM
-from protocols.base import Mechanism, StepResult
+from protocols.base import Mechanism, StepResult, check_bids
 from protocols.registry import register
 
 NONE = -1
+_PENALTY = 1e12  # a subtask an agent cannot execute, in its stand-alone cost: covering comes first
 
 
 @register("cbba")
@@ -45,7 +61,9 @@ class CBBA(Mechanism):
 
     Parameters
     ----------
+    bids : ``marginal`` (default: epochs of surrogate bids with the join cost) or ``execution``.
     load_penalty : added to an agent's bid per subtask already in its bundle (>= 0).
+    epochs : with ``marginal`` bids, how many bidding epochs after the seed at most (>= 1).
     bundle_limit : at most this many subtasks per agent (default: the model's
         capacity, else unlimited).
 
@@ -58,7 +76,12 @@ class CBBA(Mechanism):
     ([], True)
     """
 
-    def __init__(self, *, load_penalty: float = 0.0, bundle_limit: int | None = None) -> None:
+    def __init__(self, *, bids: str = "marginal", load_penalty: float = 0.0, bundle_limit: int | None = None,
+                 epochs: int = 6) -> None:
+        self.bids = check_bids(bids)
+        if int(epochs) < 1:
+            raise InputError("epochs", epochs, "must be >= 1")
+        self.epochs = int(epochs)
         if not load_penalty >= 0:
             raise InputError("load_penalty", load_penalty, "must be >= 0")
         if bundle_limit is not None and int(bundle_limit) < 1:
@@ -81,6 +104,15 @@ class CBBA(Mechanism):
         # each agent's base bid per subtask, asked once through the agent interface (inf = cannot)
         everything = np.arange(m)
         self.cost = np.stack([a.propose(everything) for a in state.agent_list])
+        self.pen = np.zeros(n)
+        self.epoch = 0 if self.bids == "marginal" else 1
+        self.epoch_start = 0
+        self.history: list[tuple] = []  # per converged epoch: D, bundles, y, z, winners
+        self.seen_sets: set[bytes] = set()
+        if self.epoch == 0:  # each agent's stand-alone cost, flooded to find the smallest (the seed)
+            alone = np.where(np.isfinite(self.cost), self.cost, _PENALTY).sum(axis=1)
+            self.seed_cost = alone.copy()
+            self.seed = np.arange(n, dtype=np.intp)
 
     # -- one agent's computations ---------------------------------------------------
     def _consensus(self, i: int, k: int, yk, zk, sk, tick: int) -> None:
@@ -134,12 +166,13 @@ class CBBA(Mechanism):
                 del b[pos:]
                 return
 
-    def _build(self, i: int) -> None:
+    def _build(self, state, i: int) -> None:
         b = self.bundles[i]
         c = self.cost[i]
         yi, zi = self.y[i], self.z[i]
+        join = self.pen[i]
         while len(b) < self.limit:
-            bid = c + self.load_penalty * len(b)
+            bid = c + self.load_penalty * len(b) + join
             ok = np.isfinite(bid) & (zi != i) & ((bid < yi) | ((bid == yi) & (i < zi)))
             if not ok.any():
                 return
@@ -148,38 +181,98 @@ class CBBA(Mechanism):
             yi[t], zi[t] = bid[t], i
 
     # -- the mechanism -------------------------------------------------------------------
+    def _flood_seed(self, state, msgs, tick: int) -> bool:
+        """Epoch 0: every agent keeps the smallest (stand-alone cost, agent) it has heard of."""
+        before = self.seed.copy()
+        for msg in msgs:
+            k, i, t = int(msg["sender"]), int(msg["receiver"]), int(msg["sent"])
+            ck, sk = self.sent[t][1]
+            if (ck[k], sk[k]) < (self.seed_cost[i], self.seed[i]):
+                self.seed_cost[i], self.seed[i] = ck[k], sk[k]
+            self.heard[i, k] = tick
+        return not np.array_equal(before, self.seed)
+
+    def _next_epoch(self, state) -> bool:
+        """An epoch has converged: score it, and start the next one unless the winners repeat.
+        Returns True when the run is over."""
+        live = np.flatnonzero(state.live)
+        if self.epoch == 0:
+            ref = np.zeros(state.n, dtype=bool)
+            ref[int(self.seed[live[0]])] = True
+        else:
+            alloc = self.z[live[0]]
+            ok = alloc >= 0
+            ref = np.zeros(state.n, dtype=bool)
+            ref[alloc[ok]] = True
+            D = float(self.cost[alloc[ok], np.flatnonzero(ok)].sum() + state.pair_costs(ref)[ref].sum() / 2.0)
+            D += _PENALTY * float((~ok).sum())
+            self.history.append((D, [list(b) for b in self.bundles], self.y.copy(), self.z.copy(), ref))
+            key = ref.tobytes()
+            if key in self.seen_sets or self.epoch >= self.epochs:
+                # the best epoch whose winners are all still alive (this one's are)
+                alive = [h for h in self.history if state.live[h[4]].all()]
+                _, bundles, y, z, _ = min(alive, key=lambda h: h[0])
+                self.bundles, self.y, self.z = [list(b) for b in bundles], y, z
+                return True
+            self.seen_sets.add(key)
+        self.epoch += 1
+        self.epoch_start = state.tick
+        self.pen = np.array([a.pair_cost(ref) for a in state.agent_list])
+        self.y[:] = np.inf
+        self.z[:] = NONE
+        self.bundles = [[] for _ in range(state.n)]
+        return False
+
     def step(self, state) -> StepResult:
         tick, ch = state.tick, state.channel
         before_y, before_z = self.y.copy(), self.z.copy()
         live = np.flatnonzero(state.live)
         msgs = state.inbox[state.inbox["performative"] == INFORM] if state.inbox.size else state.inbox
+        msgs = msgs[msgs["content"] == self.epoch] if msgs.size else msgs  # views of an earlier epoch are stale
+        if self.epoch == 0:
+            changed = self._flood_seed(state, msgs, tick)
+            self.sent[tick] = (None, (self.seed_cost.copy(), self.seed.copy()))
+            self._send_views(state, live, tick)
+            agree = bool((self.seed[live] == self.seed[live[0]]).all()) if live.size else True
+            if agree and not changed and tick > 1 and live.size:
+                self._next_epoch(state)
+            self.rounds = tick
+            return StepResult(done=False)
         for msg in msgs:
             k, i, t = int(msg["sender"]), int(msg["receiver"]), int(msg["sent"])
-            yk, zk, sk = self.sent[t]
+            yk, zk, sk = self.sent[t][0]
             self._consensus(i, k, yk[k], zk[k], sk[k], tick)
             self.heard[i, k] = tick
         self._suspect_silent_neighbours(state, tick)
         for i in live.tolist():
             self.s[i, i] = tick
             self._release(i)
-            self._build(i)
+            self._build(state, i)
         changed = not (np.array_equal(before_y, self.y) and np.array_equal(before_z, self.z))
-        self.sent = {t: v for t, v in self.sent.items() if t > tick - 2 * int(ch.latency.max()) - 2}
-        self.sent[tick] = (self.y.copy(), self.z.copy(), self.s.copy())
-        for i in live.tolist():
-            nb = state.neighbours[i]
-            if nb.size:
-                ch.send(i, nb, INFORM, content=float(tick), tick=tick)
-                state.agent_list[i].bid_tick = tick
+        self.sent[tick] = ((self.y.copy(), self.z.copy(), self.s.copy()), None)
+        self._send_views(state, live, tick)
         self.rounds = tick
         zl = self.z[live]
         agree = bool((zl == zl[0]).all()) if live.size else True
         if agree and live.size:  # a crashed winner is not agreement yet: its neighbours will notice
             w = zl[0][zl[0] >= 0]
             agree = bool(state.live[w].all())
+        settled = agree and not changed and tick > self.epoch_start + 1
+        if settled and self.bids == "marginal" and live.size:
+            settled = self._next_epoch(state)
         self._ledger(state)
-        self.converged = agree and not changed and tick > 1
-        return StepResult(done=self.converged, allocated=int((state.allocation >= 0).sum()))
+        self.converged = settled
+        return StepResult(done=self.converged)
+
+    def _send_views(self, state, live, tick: int) -> None:
+        """Every live agent sends its view (kept in ``sent``, by tick) to each of its neighbours."""
+        ch = state.channel
+        self.sent = {t: v for t, v in self.sent.items() if t > tick - 2 * int(ch.latency.max()) - 2}
+        for i in live.tolist():
+            nb = state.neighbours[i]
+            if nb.size:
+                ch.send(i, nb, INFORM, content=float(self.epoch), tick=tick)
+                state.agent_list[i].bid_tick = tick
 
     def _ledger(self, state) -> None:
         """The allocation as the agents' bundles say: a subtask claimed by one live agent only."""
@@ -190,10 +283,12 @@ class CBBA(Mechanism):
                 claims[t] += 1
                 owner[t] = i
         alloc = np.where(claims == 1, owner, NONE)
-        state.allocation[:] = alloc
-        ok = alloc >= 0
-        state.payments[:] = np.nan
-        state.payments[ok] = self.y[alloc[ok], np.flatnonzero(ok)]
+        price = np.where(alloc >= 0, self.y[np.maximum(alloc, 0), np.arange(state.m)], np.nan)
+        current = state.allocation
+        changed = np.flatnonzero((alloc != current) | ((alloc >= 0) & (state.payments != price)))
+        state.release(changed)
+        new = changed[alloc[changed] >= 0]
+        state.award(new, alloc[new], price[new])
         self.claims = claims
 
     def finish(self, state) -> dict:
@@ -203,12 +298,15 @@ class CBBA(Mechanism):
         split = live_graph.number_of_nodes() > 0 and not nx.is_connected(live_graph)
         for t in np.flatnonzero(state.allocation < 0).tolist():
             if self.claims[t] > 1:
-                state.reasons[t] = "no consensus: claimed by several agents" + (
-                    " (crashes split the network)" if split else "")
+                reason = "no consensus: claimed by several agents" + (" (crashes split the network)" if split else "")
             elif winners[t] >= 0 and not state.live[winners[t]]:
-                state.reasons[t] = "winner crashed"
-            elif not np.isfinite(state.C[t, state.live]).any():
-                state.reasons[t] = "no live agent can execute it"
+                reason = "winner crashed"
+            elif not np.isfinite(self.cost[state.live, t]).any():
+                reason = "no live agent can execute it"
             else:
-                state.reasons[t] = "no agent claimed it"
-        return {"rounds": self.rounds, "converged": self.converged}
+                reason = "no agent claimed it"
+            state.give_up(t, reason)
+        out = {"rounds": self.rounds, "converged": self.converged}
+        if self.bids == "marginal":
+            out["epochs"] = self.epoch
+        return out

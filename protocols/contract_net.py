@@ -1,27 +1,56 @@
-"""FIPA (iterated) Contract Net, vectorized: every subtask is its own conversation.
+"""FIPA (iterated) Contract Net with bids on the cost model: every subtask is its own conversation.
 
 Rules (PROTOCOLS.md):
 
-1. The initiator sends ``cfp`` for each open subtask to every agent (or to
-   those within ``hops`` hops) with a deadline: the tick by which the farthest
+1. The initiator sends ``cfp`` for open subtasks to every agent (or to those
+   within ``hops`` hops) with a deadline: the tick by which the farthest
    answer can arrive (twice the largest latency), plus ``slack``.
-2. A contractor answers ``propose`` (its bid: execution cost, plus movement
-   cost to the initiator if ``movement``) or ``refuse`` (cannot, or at capacity).
-   Silence -- a lost message, a crashed contractor -- counts as a refusal.
-3. At the deadline the initiator accepts the lowest proposal (ties: lower
-   agent) and rejects the other proposals; a proposal that arrives after the
+2. A contractor answers ``propose`` (its bid) or ``refuse`` (cannot, or at
+   capacity). Silence -- a lost message, a crashed contractor -- counts as a
+   refusal.
+3. At the deadline the initiator accepts the lowest proposal (ties as the
+   coordinator's allocation rule: the smaller transmission cost to the rest of
+   the working set, then the lower agent) and rejects the other proposals; a proposal that arrives after the
    deadline is rejected as late. The initiator bids on its own subtasks too,
    without messages.
-4. The winner answers ``inform`` (done) or ``failure``. A failure, a missing
-   result by the result deadline, a crashed winner or no proposal at all
-   re-announces the subtask (iterated contract net) up to ``max_rounds``
-   announcements, after which it is unallocated with the last reason.
+4. The winner answers ``inform`` (it has taken the subtask on) or ``failure``.
+   A failure, a missing answer by the result deadline, a crashed winner or no
+   proposal at all re-announces the subtask up to ``max_rounds`` announcements,
+   after which it is unallocated with the last reason.
 
-Messages with full broadcast and no faults, per subtask s (n agents,
-initiator o, f_s the agents other than o that can execute s, w_s the winner):
-``(n - 1) cfp + (n - 1) answers + f_s accept/reject + [w_s != o] inform``.
+Bids (``bids``):
 
-The same engine runs the sealed-bid auctions (only the price differs) and
+* ``execution`` -- the contractor's execution cost (plus movement to the
+  initiator with ``movement``). Every open subtask is announced at once.
+* ``marginal`` (default) -- the marginal cost of D: execution cost plus what
+  the contractor's joining the working set adds (its pair costs to the
+  members). **The cfp carries the working set** as the initiator knows it (who
+  holds a subtask), so the contract is priced on the model it is scored by.
+  Because a join cost is worth paying only for a bundle, the negotiation runs
+  in three stages, all with the same messages:
+
+  a. *whole problem*: one cfp for all of the initiator's subtasks (``subtask
+     = WHOLE_PROBLEM``); each contractor that can execute all of them proposes its
+     stand-alone cost D({j}); the cheapest (ties as below) is awarded them all
+     (one ``accept-proposal`` per subtask, so each has its own conversation
+     from then on);
+  b. *one subtask at a time*: whatever is still open is announced in index
+     order, one conversation per round, with the working set of that moment;
+  c. *recontracting* (``passes`` passes over the subtasks, stopping early when
+     a pass moves nothing): each held subtask is announced again; a
+     contractor's bid is its execution cost plus its pair costs to the working
+     set shared over the subtasks it would hold (an outsider pays its whole
+     join cost; the holder's keep price shares its pair costs over what it
+     holds). A lower bid than the holder's wins: the initiator sends the holder
+     ``cancel`` and the winner ``accept-proposal``. An agent left with few
+     subtasks carries a large share, so it is outbid and leaves the working
+     set -- that is how pair costs fall.
+
+Messages with ``bids="execution"``, full broadcast and no faults, per subtask s
+(n agents, initiator o, f_s the agents other than o that can execute s, w_s the
+winner): ``(n - 1) cfp + (n - 1) answers + f_s accept/reject + [w_s != o] inform``.
+
+The same engine runs the sealed-bid auctions (only the payment differs) and
 neighbour-only allocation (each subtask has its own initiator that calls its
 neighbours only).
 """
@@ -31,8 +60,9 @@ from __future__ import annotations
 import numpy as np
 
 from mas.errors import InputError
-from mas.messages import ACCEPT_PROPOSAL, CFP, FAILURE, INFORM, PROPOSE, REFUSE, REJECT_PROPOSAL
-from protocols.base import Mechanism, StepResult, group_by
+from mas.messages import (ACCEPT_PROPOSAL, CANCEL, CFP, FAILURE, INFORM, PROPOSE, REFUSE, REJECT_PROPOSAL,
+                          WHOLE_PROBLEM as WHOLE)
+from protocols.base import Mechanism, StepResult, check_bids, group_by
 from protocols.registry import register
 
 OPEN, ANNOUNCED, AWARDED, DONE, GIVEN_UP = range(5)
@@ -44,8 +74,11 @@ class ContractNet(Mechanism):
 
     Parameters
     ----------
+    bids : ``marginal`` (default: the marginal cost of D, the cfp carries the
+        working set) or ``execution`` (execution cost only).
     hops : announce only to agents within this many hops (None = everyone).
     max_rounds : announcements per subtask before it is given up.
+    passes : recontracting passes with ``marginal`` bids (0 = none).
     movement : add the contractor's movement cost to the initiator to its bid.
     slack : extra ticks added to the proposal and result deadlines.
     initiator : who announces (default: the model's initiator).
@@ -54,19 +87,23 @@ class ContractNet(Mechanism):
     --------
     >>> from mas.instance import generate_instance
     >>> from mas.model import NegotiationModel
-    >>> r = NegotiationModel(generate_instance("complete", 4, 2, seed=1), ContractNet(), rng=1).run()
+    >>> r = NegotiationModel(generate_instance("complete", 4, 2, seed=1), ContractNet(bids="execution"), rng=1).run()
     >>> r.unallocated, r.ticks
     ([], 5)
     """
 
-    def __init__(self, *, hops: int | None = None, max_rounds: int = 3, movement: bool = False,
-                 slack: int = 0, initiator: int | None = None) -> None:
+    def __init__(self, *, bids: str = "marginal", hops: int | None = None, max_rounds: int = 3, passes: int = 3,
+                 movement: bool = False, slack: int = 0, initiator: int | None = None) -> None:
         if hops is not None and int(hops) < 1:
             raise InputError("hops", hops, "must be >= 1 (or None for everyone)")
         if int(max_rounds) < 1:
             raise InputError("max_rounds", max_rounds, "must be >= 1")
+        if int(passes) < 0:
+            raise InputError("passes", passes, "must be >= 0")
+        self.bids = check_bids(bids)
         self.hops = hops
         self.max_rounds = int(max_rounds)
+        self.passes = int(passes)
         self.movement = bool(movement)
         self.slack = int(slack)
         self.initiator = initiator
@@ -79,43 +116,62 @@ class ContractNet(Mechanism):
     def targets(self, state, owner: int) -> np.ndarray:
         return state.agent_list[owner].announce(self.hops)
 
-    def price(self, bids_sorted: np.ndarray) -> float:
-        """What the winner is paid given all bids sorted ascending (contract net: its bid)."""
-        return float(bids_sorted[0])
+    def price(self, winner_bid: float, others: np.ndarray) -> float:
+        """What the winner is paid, given the bids of the other agents that could still take the
+        subtask (contract net and first-price: its own bid)."""
+        return float(winner_bid)
+
+    @property
+    def marginal(self) -> bool:
+        return self.bids == "marginal"
 
     # -- lifecycle -------------------------------------------------------------------
     def setup(self, state) -> None:
-        m, n = state.m, state.n
+        m = state.m
         self.owner = self.owners(state)
         self.status = np.full(m, OPEN, dtype=np.int8)
         self.rounds = np.zeros(m, dtype=np.int32)
         self.conv = np.full(m, -1, dtype=np.int64)
         self.deadline = np.zeros(m, dtype=np.int64)
         self.result_deadline = np.zeros(m, dtype=np.int64)
-        self.why: dict[int, str] = {}
+        self.recontract = np.zeros(m, dtype=bool)  # this conversation re-prices a held subtask
         self._props: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (subtask, agent, bid)
         self._targets = {}
+        self._working: dict[int, np.ndarray] = {}  # conversation -> the working set its cfp carried
+        self._next_conv = 0
         if self.movement:
-            low = np.tril(state.P)
-            self._move = low + low.T
+            self._move = np.stack([a.movement_costs() for a in state.agent_list])
         self.late = 0
+        self.moved = 0
+        self.pass_no = 0
+        self.pass_moves = 0
+        self.cursor = 0  # next subtask of the current recontracting pass
+        # the whole-problem round only makes sense when one agent may take all of an initiator's subtasks
+        fits = state.capacity is None or state.capacity >= np.bincount(self.owner).max()
+        self.stage = "whole" if self.marginal and fits else "single"
+        self._whole: dict[int, list[tuple[int, float]]] = {}  # initiator -> (agent, stand-alone bid)
+        self._whole_deadline: dict[int, int] = {}
+        self._whole_conv: dict[int, int] = {}
+
+    def _new_conv(self, k: int) -> np.ndarray:
+        c = np.arange(self._next_conv, self._next_conv + k, dtype=np.int64)
+        self._next_conv += k
+        return c
 
     def _reopen(self, subtasks: np.ndarray, reason: str, state) -> None:
         subtasks = np.asarray(subtasks, dtype=np.intp)
         if subtasks.size == 0:
             return
         self.status[subtasks] = OPEN
-        state.allocation[subtasks] = -1
-        state.payments[subtasks] = np.nan
-        for s in subtasks.tolist():
-            self.why[s] = reason
+        self.recontract[subtasks] = False
+        state.release(subtasks, reason)
 
     def _give_up(self, subtasks: np.ndarray, reason: str | None, state) -> None:
-        for s in np.asarray(subtasks, dtype=np.intp).tolist():
-            self.status[s] = GIVEN_UP
-            state.allocation[s] = -1
-            state.payments[s] = np.nan
-            state.reasons[s] = reason or self.why.get(s, "no proposal")
+        subtasks = np.asarray(subtasks, dtype=np.intp)
+        if subtasks.size == 0:
+            return
+        self.status[subtasks] = GIVEN_UP
+        state.give_up(subtasks, reason)
 
     def step(self, state) -> StepResult:
         tick = state.tick
@@ -124,7 +180,8 @@ class ContractNet(Mechanism):
             dead_owner = np.isin(self.owner, state.crashed_now) & (self.status != DONE) & (self.status != GIVEN_UP)
             self._give_up(np.flatnonzero(dead_owner), "initiator crashed", state)
             lost = state.released[self.status[state.released] != GIVEN_UP]
-            self._reopen(lost, "contractor crashed", state)
+            self.status[lost] = OPEN
+            self.recontract[lost] = False
 
         inbox = state.inbox
         if inbox.size:
@@ -134,33 +191,103 @@ class ContractNet(Mechanism):
             self._on_accept(state, inbox[perf == ACCEPT_PROPOSAL])
             self._on_result(state, inbox[(perf == INFORM) | (perf == FAILURE)])
 
-        due = np.flatnonzero((self.status == ANNOUNCED) & (self.deadline <= tick))
-        if due.size:
-            self._award(state, due)
-        late = np.flatnonzero((self.status == AWARDED) & (self.result_deadline < tick))
-        self._reopen(late, "no result by the deadline", state)
-
-        fresh = np.flatnonzero(self.status == OPEN)
-        if fresh.size:
-            over = fresh[self.rounds[fresh] >= self.max_rounds]
-            self._give_up(over, None, state)
-            self._announce(state, fresh[self.rounds[fresh] < self.max_rounds])
+        if self.stage == "whole":
+            self._whole_round(state)
+        else:
+            due = np.flatnonzero((self.status == ANNOUNCED) & (self.deadline <= tick))
+            if due.size:
+                self._award(state, due)
+            late = np.flatnonzero((self.status == AWARDED) & (self.result_deadline < tick))
+            self._reopen(late, "no result by the deadline", state)
+            fresh = np.flatnonzero(self.status == OPEN)
+            if fresh.size:
+                over = fresh[self.rounds[fresh] >= self.max_rounds]
+                self._give_up(over, None, state)
+                fresh = fresh[self.rounds[fresh] < self.max_rounds]
+                busy = bool(((self.status == ANNOUNCED) | (self.status == AWARDED)).any())
+                if self.marginal:  # one conversation at a time, each cfp with the working set of its moment
+                    fresh = fresh[:0] if busy else fresh[:1]
+                self._announce(state, fresh)
+            if self.marginal and self._settled():
+                self._next_recontract(state)
 
         active = np.unique(self.owner[(self.status == ANNOUNCED) | (self.status == AWARDED)])
         for o in active.tolist():
             state.agent_list[o].announcing = True
-        finished = bool(np.all((self.status == DONE) | (self.status == GIVEN_UP)))
-        return StepResult(done=finished, allocated=int((state.allocation >= 0).sum()))
+        finished = self._settled() and (not self.marginal or self.stage == "finished")
+        return StepResult(done=finished)
+
+    def _settled(self) -> bool:
+        return bool(np.all((self.status == DONE) | (self.status == GIVEN_UP)))
 
     def finish(self, state) -> dict:
-        return {"rounds": int(self.rounds.max(initial=0)), "late_proposals": self.late}
+        out = {"rounds": int(self.rounds.max(initial=0)), "late_proposals": self.late}
+        if self.marginal:
+            out["recontracted"] = self.moved
+        return out
+
+    # -- stage a: the whole problem ----------------------------------------------------
+    def _whole_round(self, state) -> None:
+        """Each initiator prices all of its subtasks at once; the cheapest stand-alone agent takes them."""
+        tick, ch = state.tick, state.channel
+        if not self._whole_deadline:
+            for o in np.unique(self.owner).tolist():
+                if not state.live[o]:
+                    continue
+                targets = self._targets.setdefault(o, self.targets(state, o))
+                conv = int(self._new_conv(1)[0])
+                self._whole_conv[o] = conv
+                lat = int(ch.latency[o, targets].max()) if targets.size else 0
+                self._whole_deadline[o] = tick + 2 * lat + self.slack
+                self._whole[o] = []
+                if targets.size:
+                    ch.send(o, targets, CFP, subtask=WHOLE, conversation=conv, tick=tick)
+                own = self._whole_bid(state, o, o)
+                if np.isfinite(own):
+                    self._whole[o].append((o, own))
+            if self._whole_deadline:
+                return
+        if tick < max(self._whole_deadline.values()):
+            return
+        self.stage = "single"
+        tie = state.pair_costs(state.working())
+        for o, offers in self._whole.items():
+            if not offers or not state.live[o]:
+                continue
+            winner, _ = min(offers, key=lambda x: (x[1], tie[x[0]], x[0]))
+            losers = [a for a, _ in offers if a not in (winner, o)]
+            if losers:
+                ch.send(o, losers, REJECT_PROPOSAL, subtask=WHOLE, conversation=self._whole_conv[o], tick=tick)
+            if not state.live[winner]:
+                continue
+            mine = np.flatnonzero((self.owner == o) & (self.status == OPEN))
+            prices = state.agent_list[winner].propose(mine)
+            ok = np.isfinite(prices)
+            mine, prices = mine[ok], prices[ok]
+            if mine.size == 0:
+                continue
+            self.rounds[mine] += 1
+            self.conv[mine] = self._new_conv(mine.size)
+            self._grant(state, mine, np.full(mine.size, winner, dtype=np.intp), prices)
+
+    def _whole_bid(self, state, agent: int, owner: int) -> float:
+        """``agent``'s stand-alone cost of all of ``owner``'s subtasks (inf unless it can execute them all)."""
+        bids = state.agent_list[agent].propose(np.flatnonzero(self.owner == owner))
+        return float(bids.sum())
 
     # -- the initiator's side ------------------------------------------------------
-    def _announce(self, state, subtasks: np.ndarray) -> None:
+    def _announce(self, state, subtasks: np.ndarray, recontract: bool = False) -> None:
+        if subtasks.size == 0:
+            return
         tick, ch = state.tick, state.channel
         self.rounds[subtasks] += 1
-        self.conv[subtasks] = subtasks.astype(np.int64) * (self.max_rounds + 1) + self.rounds[subtasks]
+        self.conv[subtasks] = self._new_conv(subtasks.size)
         self.status[subtasks] = ANNOUNCED
+        self.recontract[subtasks] = recontract
+        if self.marginal:
+            working = state.working()
+            for c in self.conv[subtasks].tolist():
+                self._working[c] = working
         for o, idx in group_by(self.owner[subtasks]):
             subs = subtasks[idx]
             if not state.live[o]:
@@ -174,18 +301,51 @@ class ContractNet(Mechanism):
             if targets.size:
                 ch.send(o, np.tile(targets, subs.size), CFP, subtask=np.repeat(subs, targets.size),
                         conversation=np.repeat(self.conv[subs], targets.size), tick=tick)
-            own = self._bids(state, o, subs)  # the initiator bids on its own subtasks, no messages
+            own = self._bids(state, o, subs, self.conv[subs])  # the initiator bids on its own subtasks, no messages
             ok = np.isfinite(own)
             if ok.any():
                 self._props.append((subs[ok], np.full(int(ok.sum()), o, dtype=np.intp), own[ok]))
 
-    def _bids(self, state, agent: int, subtasks: np.ndarray) -> np.ndarray:
+    def _bids(self, state, agent: int, subtasks: np.ndarray, convs: np.ndarray) -> np.ndarray:
+        """``agent``'s bids for ``subtasks`` announced in conversations ``convs``."""
+        a = state.agent_list[agent]
         extra = self._move[agent, self.owner[subtasks]] if self.movement else 0.0
-        return state.agent_list[agent].propose(subtasks, extra=extra)
+        if not self.marginal:
+            return a.propose(subtasks, extra=extra)
+        out = np.empty(subtasks.size)
+        for k, (s, c) in enumerate(zip(subtasks.tolist(), convs.tolist())):
+            working = self._working.get(c)
+            if working is None:  # a conversation that has ended
+                out[k] = np.inf
+            elif self.recontract[s]:
+                out[k] = self._share_bid(state, a, s, working, extra)
+            else:
+                out[k] = a.propose([s], working=working, extra=extra)[0]
+        return out
+
+    @staticmethod
+    def _share_bid(state, agent, s: int, working: np.ndarray, extra) -> float:
+        """Recontracting: execution cost + the agent's pair costs to the working set, shared over
+        the subtasks it would hold (the holder: over those it holds)."""
+        holder = state.allocation[s] == agent.index
+        held = agent.load if holder else agent.load + 1
+        bid = agent.propose([s], extra=extra, ignore_capacity=holder)[0]
+        return float(bid + agent.pair_cost(working) / max(held, 1))
 
     def _on_propose(self, state, msgs: np.ndarray) -> None:
         if msgs.size == 0:
             return
+        whole = msgs["subtask"] == WHOLE
+        for msg in msgs[whole]:
+            o = int(msg["receiver"])
+            if (self.stage == "whole" and msg["conversation"] == self._whole_conv.get(o)
+                    and state.tick <= self._whole_deadline[o]):
+                self._whole[o].append((int(msg["sender"]), float(msg["content"])))
+            else:
+                self.late += 1
+                state.channel.send(msg["receiver"], msg["sender"], REJECT_PROPOSAL, subtask=WHOLE,
+                                   conversation=msg["conversation"], tick=state.tick)
+        msgs = msgs[~whole]
         s = msgs["subtask"].astype(np.intp)
         valid = (self.status[s] == ANNOUNCED) & (self.conv[s] == msgs["conversation"]) & (self.deadline[s] >= state.tick)
         bad = msgs[~valid]
@@ -211,27 +371,30 @@ class ContractNet(Mechanism):
         now = is_due[ps]
         keep = ~now
         self._props = [(ps[keep], pa[keep], pb[keep])] if keep.any() else []
+        now &= state.live[pa]  # a proposer that has crashed since cannot take the subtask
         ps, pa, pb = ps[now], pa[now], pb[now]
-        order = np.lexsort((pa, pb, ps))
+        for c in self.conv[due].tolist():
+            self._working.pop(c, None)
+        holder = state.allocation[ps] == pa  # recontracting: the holder wins ties
+        tie = state.pair_costs(state.working())[pa]  # then the paper's rule: transmission to the rest, index
+        order = np.lexsort((pa, tie, ~holder, pb, ps))
         ps, pa, pb = ps[order], pa[order], pb[order]
         first = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]]) if ps.size else np.empty(0, dtype=np.intp)
         ends = np.r_[first[1:], ps.size] if ps.size else first
         got = np.zeros(state.m, dtype=bool)
         got[ps] = True
-        self._reopen(due[~got[due]], "no proposal", state)
-        win_idx = first.copy()
-        if state.capacity is not None:  # the initiator awards at most q subtasks per contractor
-            win_idx = self._capacity_winners(state, ps, pa, first, ends)
+        silent = due[~got[due]]
+        kept = silent[self.recontract[silent]]  # nobody answered a re-pricing: the holder keeps it
+        self.status[kept] = DONE
+        self.recontract[kept] = False
+        self._reopen(silent[~self.recontract[silent] & (self.status[silent] != DONE)], "no proposal", state)
+        win_idx, eligible = self._winners(state, ps, pa, first, ends)
         has = win_idx >= 0
         self._reopen(ps[first[~has]], "every proposer at capacity", state)
-        win_idx, starts, stops = win_idx[has], first[has], ends[has]
+        win_idx, starts, stops, eligible = win_idx[has], first[has], ends[has], [e for e, h in zip(eligible, has) if h]
         subs, winners = ps[win_idx], pa[win_idx]
-        state.allocation[subs] = winners
-        for s, a, b in zip(subs.tolist(), starts.tolist(), stops.tolist()):
-            state.payments[s] = self.price(pb[a:b])
-        self.status[subs] = AWARDED
-        owners = self.owner[subs]
-        self.result_deadline[subs] = tick + 2 * ch.latency[owners, winners] + self.slack
+        prices = np.array([self.price(pb[w], pb[a:b][el]) for w, a, b, el in zip(win_idx.tolist(), starts.tolist(),
+                                                                              stops.tolist(), eligible)])
         # rejections to every other proposer (not to the initiator's own bid)
         losers = np.ones(ps.size, dtype=bool)
         losers[win_idx] = False
@@ -239,27 +402,87 @@ class ContractNet(Mechanism):
         if losers.any():
             ch.send(self.owner[ps[losers]], pa[losers], REJECT_PROPOSAL, subtask=ps[losers],
                     conversation=self.conv[ps[losers]], tick=tick)
+        stays = state.allocation[subs] == winners
+        self.status[subs[stays]] = DONE  # re-priced and kept: nothing changes hands
+        self.recontract[subs[stays]] = False
+        subs, winners, prices = subs[~stays], winners[~stays], prices[~stays]
+        moved = self.recontract[subs]
+        if moved.any():  # the old holder is told the contract is cancelled
+            ms = subs[moved]
+            old = state.allocation[ms]
+            remote = old != self.owner[ms]
+            if remote.any():
+                ch.send(self.owner[ms[remote]], old[remote], CANCEL, subtask=ms[remote],
+                        conversation=self.conv[ms[remote]], tick=tick)
+            state.release(ms)
+            self.moved += int(moved.sum())
+            self.pass_moves += int(moved.sum())
+        self.recontract[subs] = False
+        self._grant(state, subs, winners, prices)
+
+    def _grant(self, state, subs, winners, prices) -> None:
+        """Award ``subs`` and tell the winners (the initiator does its own work at once)."""
+        tick, ch = state.tick, state.channel
+        state.award(subs, winners, prices)
+        self.status[subs] = AWARDED
+        owners = self.owner[subs]
+        self.result_deadline[subs] = tick + 2 * ch.latency[owners, winners] + self.slack
         remote = winners != owners
         if remote.any():
             ch.send(owners[remote], winners[remote], ACCEPT_PROPOSAL, subtask=subs[remote],
-                    conversation=self.conv[subs[remote]], content=state.payments[subs[remote]], tick=tick)
-        for o, idx in group_by(owners[~remote]):  # the initiator does its own work at once
+                    conversation=self.conv[subs[remote]], content=prices[remote], tick=tick)
+        for o, idx in group_by(owners[~remote]):
             mine = subs[~remote][idx]
             ok = state.agent_list[o].respond(mine)
             self.status[mine[ok]] = DONE
             self._reopen(mine[~ok], "contractor failed", state)
 
-    def _capacity_winners(self, state, ps, pa, first, ends) -> np.ndarray:
-        q = int(state.capacity)
-        held = np.bincount(state.allocation[state.allocation >= 0], minlength=state.n)
+    def _winners(self, state, ps, pa, first, ends) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Per subtask, the index of the winning proposal (-1: everyone at capacity) and a mask of the
+        other proposals from agents that could still take it (for second-price payments)."""
+        q = state.capacity
+        held = state.load().copy()
         out = np.full(first.size, -1, dtype=np.intp)
+        eligible = []
         for i, (a, b) in enumerate(zip(first.tolist(), ends.tolist())):
-            for k in range(a, b):
-                if held[pa[k]] < q:
-                    held[pa[k]] += 1
-                    out[i] = k
-                    break
-        return out
+            sub = int(ps[a])
+            holder = int(state.allocation[sub])
+            room = np.ones(b - a, dtype=bool) if q is None else (held[pa[a:b]] < q) | (pa[a:b] == holder)
+            ok = np.flatnonzero(room)
+            if ok.size == 0:
+                eligible.append(np.zeros(b - a, dtype=bool))
+                continue
+            w = a + int(ok[0])
+            out[i] = w
+            if pa[w] != holder:
+                held[pa[w]] += 1
+                if holder >= 0:
+                    held[holder] -= 1
+            el = room.copy()
+            el[w - a] = False
+            eligible.append(el)
+        return out, eligible
+
+    def _next_recontract(self, state) -> None:
+        """Stage c: re-announce held subtasks one at a time, ``passes`` passes at most."""
+        held = np.flatnonzero((self.status == DONE) & (state.allocation >= 0))
+        while True:
+            if self.pass_no >= self.passes or held.size == 0:
+                self.stage = "finished"
+                return
+            nxt = held[held >= self.cursor]
+            if nxt.size:
+                s = int(nxt[0])
+                self.cursor = s + 1
+                self.rounds[s] = 0  # a re-pricing is a new contract: it gets its own rounds
+                self._announce(state, np.array([s]), recontract=True)
+                return
+            self.pass_no += 1
+            self.cursor = 0
+            if self.pass_moves == 0:
+                self.stage = "finished"
+                return
+            self.pass_moves = 0
 
     def _on_result(self, state, msgs: np.ndarray) -> None:
         if msgs.size == 0:
@@ -276,8 +499,13 @@ class ContractNet(Mechanism):
         if msgs.size == 0:
             return
         bids = np.empty(msgs.size)
-        for j, idx in group_by(msgs["receiver"]):
-            bids[idx] = self._bids(state, j, msgs["subtask"][idx])
+        whole = msgs["subtask"] == WHOLE
+        for k in np.flatnonzero(whole).tolist():
+            bids[k] = self._whole_bid(state, int(msgs["receiver"][k]), int(msgs["sender"][k]))
+        rest = np.flatnonzero(~whole)
+        for j, idx in group_by(msgs["receiver"][rest]):
+            sel = rest[idx]
+            bids[sel] = self._bids(state, j, msgs["subtask"][sel].astype(np.intp), msgs["conversation"][sel])
         ok = np.isfinite(bids)
         for perf, mask in ((PROPOSE, ok), (REFUSE, ~ok)):
             part = msgs[mask]

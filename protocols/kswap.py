@@ -24,6 +24,15 @@ from mas.errors import InputError
 
 
 @dataclass
+class Exchange:
+    kind: str
+    moves: list[tuple[int, int, int]]  # (subtask, from, to)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class KSwapResult:
     allocation: list[int | None]
     K: int
@@ -33,12 +42,13 @@ class KSwapResult:
     transfers: int
     swaps: int
     vacates: int
+    exchanges: list = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None = None) -> KSwapResult:
+def kswap(costs, allocation, K: int = 2, *, allowed=None, capacity=None, max_moves: int | None = None) -> KSwapResult:
     """Improve ``allocation`` (subtask -> agent or None) under ``costs`` by k-swaps.
 
     Parameters
@@ -71,6 +81,7 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
     ok_agent = np.ones(n, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
     limit = 10 * m if max_moves is None else int(max_moves)
     counts = {"transfers": 0, "swaps": 0, "vacates": 0}
+    exchanges = []
     eps = 1e-9 * max(1.0, abs(before.D))
     for _ in range(limit):
         rows = np.flatnonzero(a >= 0)
@@ -88,6 +99,8 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
             - (joining & leaving) * Wm[:, held].T
         d[~np.isfinite(d)] = np.inf
         d[:, ~ok_agent] = np.inf
+        if capacity is not None:
+            d[:, load >= capacity] = np.inf
         d[np.arange(rows.size), held] = np.inf
         r, b = np.unravel_index(np.argmin(d), d.shape)
         best = (float(d[r, b]), "transfers", (int(rows[r]), int(b)))
@@ -103,6 +116,8 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
                 mine = rows[held == g]
                 others = np.flatnonzero(working & ok_agent)
                 others = others[others != g]
+                if capacity is not None:
+                    others = others[load[others] + mine.size <= capacity]
                 if others.size:
                     sub = C[np.ix_(mine, others)]
                     delta = float(sub.min(axis=1).sum() - C[mine, g].sum() - pst[g])
@@ -119,6 +134,7 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
         if not best[0] < -eps:
             break
         kind, move = best[1], best[2]
+        before_a = a.copy()
         if kind == "transfers":
             a[move[0]] = move[1]
         elif kind == "swaps":
@@ -126,7 +142,9 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, max_moves: int | None 
             a[i], a[j] = a[j], a[i]
         else:
             a[move[1]] = move[2]
+        changed = np.flatnonzero(a != before_a)
+        exchanges.append(Exchange(kind, [(int(i), int(before_a[i]), int(a[i])) for i in changed]))
         counts[kind] += 1
     alloc = [int(x) if x >= 0 else None for x in a]
     after = costs.score(alloc)
-    return KSwapResult(alloc, K, before.D, after.D, sum(counts.values()), **counts)
+    return KSwapResult(alloc, K, before.D, after.D, sum(counts.values()), **counts, exchanges=exchanges)

@@ -23,16 +23,18 @@ class NeighbourOnly(ContractNet):
     Parameters
     ----------
     owners : the agent where each subtask arises (default: drawn from the model's seed).
-    max_rounds, slack, movement : as for :class:`~protocols.contract_net.ContractNet`.
+    bids, max_rounds, passes, slack, movement : as for :class:`~protocols.contract_net.ContractNet`
+        (each cfp carries the working set as its initiator knows it).
     """
 
-    def __init__(self, *, owners=None, max_rounds: int = 3, slack: int = 0, movement: bool = False) -> None:
-        super().__init__(hops=None, max_rounds=max_rounds, movement=movement, slack=slack)
+    def __init__(self, *, owners=None, bids: str = "marginal", max_rounds: int = 3, passes: int = 3, slack: int = 0,
+                 movement: bool = False) -> None:
+        super().__init__(bids=bids, hops=None, max_rounds=max_rounds, passes=passes, movement=movement, slack=slack)
         self.given_owners = None if owners is None else np.asarray(owners, dtype=np.intp)
 
     def owners(self, state) -> np.ndarray:
         if self.given_owners is None:
-            return state.run_rng.integers(state.n, size=state.m).astype(np.intp)
+            return state.rng.integers(state.n, size=state.m).astype(np.intp)
         o = self.given_owners
         if o.shape != (state.m,) or o.min(initial=0) < 0 or o.max(initial=0) >= state.n:
             raise InputError("owners", o.tolist(), f"needs one agent in 0..{state.n - 1} per subtask ({state.m})")

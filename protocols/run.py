@@ -39,15 +39,12 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
     model = NegotiationModel(instance, mech, rng=seed, **model_options)
     result = model.run()
     if kswap:
-        ks = improve(model.costs, result.allocation, kswap, allowed=model.live)
-        moved = [i for i, (x, y) in enumerate(zip(result.allocation, ks.allocation)) if x != y]
-        for i in moved:  # a moved subtask is paid what its new holder's execution costs
-            result.payments[i] = float(model.C[i, ks.allocation[i]])
-            model.allocation[i] = ks.allocation[i]
-        score = model.costs.score(ks.allocation)
-        result.allocation = ks.allocation
-        result.D, result.G, result.participants = score.D, score.G, score.working
-        result.extra["kswap"] = {k: v for k, v in ks.to_dict().items() if k != "allocation"}
+        # the exchanges go through the model's API (capacity, live agents) and are charged as messages
+        ks = improve(model.costs, result.allocation, kswap, allowed=model.live, capacity=model.capacity)
+        sent = model.exchange([e.moves for e in ks.exchanges])
+        result = model.result()
+        result.extra["kswap"] = {k: v for k, v in ks.to_dict().items() if k not in ("allocation", "exchanges")}
+        result.extra["kswap"]["messages"] = sent
     return result, model
 
 

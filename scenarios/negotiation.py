@@ -16,6 +16,15 @@ from mas.selection import STRATEGIES, resolve
 from protocols import names, negotiate
 
 
+def protocol_options(protocol: str, bids: str) -> dict:
+    """The ``--bids`` option for ``protocol`` (join bids the marginal cost only)."""
+    if protocol == "join":
+        if bids != "marginal":
+            raise ValueError(f"--bids {bids}: the join protocol bids the marginal cost of D only")
+        return {}
+    return {"bids": bids}
+
+
 def gap(D: float, best: Optimum, complete: bool = True) -> float | None:
     if not complete or not math.isfinite(D) or best.D <= 0:
         return None
@@ -23,10 +32,15 @@ def gap(D: float, best: Optimum, complete: bool = True) -> float | None:
 
 
 def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | None = None,
-                       best: Optimum | None = None, protocol_options: dict | None = None, **model_options) -> dict:
-    """One protocol run as the JSON of `mas negotiate`."""
-    result, _ = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
-                          **model_options)
+                       best: Optimum | None = None, protocol_options: dict | None = None, trace=None,
+                       **model_options) -> dict:
+    """One protocol run as the JSON of `mas negotiate`; ``trace``: a path for every message as JSON lines."""
+    result, model = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
+                              trace=trace is not None, **model_options)
+    if trace is not None:
+        from mas.messages import write_trace
+
+        write_trace(trace, model.channel.log())
     best = best or optimum(instance.cost_model())
     d = result.to_dict()
     d["optimal_D"] = best.D
@@ -57,12 +71,17 @@ def central_rows(instance, best: Optimum) -> list[dict]:
     return rows
 
 
-def compare(instance, *, seed: int = 0, kswap: int | None = None, **model_options) -> dict:
-    """Every protocol and the centralized strategies on one instance (`mas compare --json`)."""
+def compare(instance, *, seed: int = 0, kswap: int | None = None, bids: str = "marginal", **model_options) -> dict:
+    """Every protocol and the centralized strategies on one instance (`mas compare --json`).
+
+    ``bids`` goes to every protocol that has the choice (join always bids the marginal cost).
+    """
     best = optimum(instance.cost_model())
     rows = []
     for name in names():
-        d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, **model_options)
+        options = protocol_options(name, "marginal" if name == "join" else bids)
+        d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
+                               **model_options)
         rows.append({"protocol": name, "D": d["D"], "G": d["G"], "gap": d["gap"],
                      "messages": d["messages"]["sent"], "communication_cost": d["communication_cost"],
                      "ticks": d["ticks"], "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})

@@ -21,7 +21,9 @@ def test_negotiate_json_fields_on_the_paper_example(capsys, protocol):
     d = run_json(capsys, "negotiate", "--protocol", protocol, "--instance", PAPER, "--json")
     assert FIELDS <= set(d)
     assert d["protocol"] == protocol and len(d["allocation"]) == 6 and d["unallocated"] == []
-    assert set(d["messages"]) == {"sent", "delivered", "lost"}
+    assert set(d["messages"]) == {"sent", "delivered", "lost", "in_flight"}
+    msgs = d["messages"]
+    assert msgs["sent"] == msgs["delivered"] + msgs["lost"] + msgs["in_flight"]
     assert d["optimal_D"] == 19.0 and d["optimal_D_exact"] is True
     assert d["gap"] == pytest.approx(d["D"] / 19.0 - 1)
     assert len(d["payments"]) == 6
@@ -97,7 +99,8 @@ def test_as_a_new_user_runs_it():
 
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.run([sys.executable, "-m", "scenarios.cli", "negotiate", "--protocol", "cnp",
-                           "--instance", PAPER, "--json"], cwd=root, capture_output=True, text=True, timeout=120)
+                           "--instance", PAPER, "--bids", "execution", "--json"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
     assert d["messages"]["sent"] == 92 and d["optimal_D"] == 19.0

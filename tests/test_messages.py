@@ -17,7 +17,7 @@ def test_latency_is_hops_and_cost_is_pair_cost():
     two = ch.deliver(7)
     assert two["receiver"].tolist() == [2] and two["due"].tolist() == [7] and two["sent"].tolist() == [5]
     assert ch.communication_cost == 5.5
-    assert ch.stats() == {"sent": 2, "delivered": 2, "lost": 0}
+    assert ch.stats() == {"sent": 2, "delivered": 2, "lost": 0, "in_flight": 0}
     assert ch.in_flight == 0
 
 

@@ -31,7 +31,8 @@ class Ping:
             state.channel.send(cfp["receiver"], cfp["sender"], INFORM, tick=state.tick)
         self.answers += int((inbox["performative"] == INFORM).sum())
         if self.answers == int(state.live[1:].sum()) and state.tick > 1:
-            state.allocation[:] = state.C.argmin(axis=1)
+            bids = np.stack([a.propose(range(state.m)) for a in state.agent_list])
+            state.award(np.arange(state.m), bids.argmin(axis=0), bids.min(axis=0))
             return type("R", (), {"done": True})()
         return type("R", (), {"done": False})()
 
@@ -64,7 +65,7 @@ def test_ticks_latency_and_datacollector_series():
     assert df["allocated"].tolist() == [0, 0, 0, 3]
     assert df["D"].iloc[-1] == pytest.approx(result.D)
     assert result.communication_cost == pytest.approx(2 * model.negotiation[0, 1:].sum())
-    assert result.messages == {"sent": 8, "delivered": 8, "lost": 0}
+    assert result.messages == {"sent": 8, "delivered": 8, "lost": 0, "in_flight": 0}
 
 
 def test_agent_states_come_from_the_allowed_set():

@@ -33,8 +33,9 @@ def test_vickrey_winner_is_paid_the_second_lowest_bid_in_the_model():
     P = np.zeros((4, 4))
     P[np.triu_indices(4, 1)] = 1.0
     inst = Instance(C, P + np.triu(P, 1).T)
-    vick, _ = negotiate(inst, "vickrey", seed=0)
-    fp, _ = negotiate(inst, "first-price", seed=0)
+    execution = {"bids": "execution"}
+    vick, _ = negotiate(inst, "vickrey", seed=0, protocol_options=execution)
+    fp, _ = negotiate(inst, "first-price", seed=0, protocol_options=execution)
     assert vick.allocation == fp.allocation == [1, 0]
     assert vick.payments == [4.0, 2.0] and fp.payments == [3.0, 1.0]
 
@@ -48,16 +49,16 @@ def test_vickrey_misreport_in_the_model_never_helps(lie):
         return sum(p - C[i, j] for i, (a, p) in enumerate(zip(result.allocation, result.payments)) if a == j)
 
     for j in range(5):
-        truthful, _ = negotiate(inst, "vickrey", seed=0)
-        lying, _ = negotiate(inst, "vickrey", seed=0, misreport={j: lie})
+        truthful, _ = negotiate(inst, "vickrey", seed=0, protocol_options={"bids": "execution"})
+        lying, _ = negotiate(inst, "vickrey", seed=0, misreport={j: lie}, protocol_options={"bids": "execution"})
         assert profit(truthful, j) >= profit(lying, j) - 1e-9
 
 
 def test_ssi_is_closer_to_the_optimum_than_cost_blind_auctions_on_the_paper_example():
     inst = instance_from_dict(paper_data())
     best = optimum(inst.cost_model())
-    ssi, _ = negotiate(inst, "ssi", seed=0)
-    fp, _ = negotiate(inst, "first-price", seed=0)
+    ssi, _ = negotiate(inst, "ssi", seed=0, protocol_options={"opening": False})
+    fp, _ = negotiate(inst, "first-price", seed=0, protocol_options={"bids": "execution"})
     assert best.exact and best.D == 19.0
     assert best.D <= ssi.D < fp.D
     # SSI's first round: lowest bid 2 (agent 0 on subtask 4, ties to the lower agent); afterwards
@@ -71,13 +72,13 @@ def test_ssi_bids_include_the_cost_of_joining():
     C = np.array([[1.0, 5.0], [3.0, 2.0]])
     P = np.array([[0.0, 6.0], [4.0, 0.0]])
     inst = Instance(C, P)
-    ssi, _ = negotiate(inst, "ssi", seed=0)
-    cnp, _ = negotiate(inst, "cnp", seed=0)
+    ssi, _ = negotiate(inst, "ssi", seed=0, protocol_options={"opening": False})
+    cnp, _ = negotiate(inst, "cnp", seed=0, protocol_options={"bids": "execution"})
     assert ssi.allocation == [0, 0] and ssi.D == 4.0 and ssi.payments == [1.0, 3.0]
     assert cnp.allocation == [0, 1] and cnp.D == 13.0
 
 
 def test_ssi_one_subtask_per_round():
     inst = generate_instance("small-world", 12, 7, seed=8)
-    result, _ = negotiate(inst, "ssi", seed=8)
+    result, _ = negotiate(inst, "ssi", seed=8, protocol_options={"opening": False})
     assert result.extra["rounds"] == 7 and result.unallocated == []

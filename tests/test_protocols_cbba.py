@@ -35,7 +35,7 @@ def test_cbba_converges_conflict_free_and_talks_only_to_neighbours(kind, n, m, s
 
 def test_without_load_penalty_each_subtask_goes_to_its_cheapest_agent():
     inst = generate_instance("small-world", 30, 10, seed=3)
-    result, _, _ = run_logged(inst, CBBA(), rng=3)
+    result, _, _ = run_logged(inst, CBBA(bids="execution"), rng=3)
     C = inst.execution_cost
     assert [C[i, a] for i, a in enumerate(result.allocation)] == C.min(axis=1).tolist()
 
@@ -61,9 +61,9 @@ def test_rounds_grow_with_the_diameter():
 
 def test_a_crashed_winner_is_noticed_by_its_neighbours_and_replaced():
     inst = generate_instance("small-world", 20, 6, seed=7)
-    calm, _, _ = run_logged(inst, CBBA(), rng=7)
+    calm, _, _ = run_logged(inst, CBBA(bids="execution"), rng=7)
     victim = calm.allocation[0]
-    result, model, _ = run_logged(inst, CBBA(), rng=7, crash_ticks={victim: calm.ticks - 1})
+    result, model, _ = run_logged(inst, CBBA(bids="execution"), rng=7, crash_ticks={victim: calm.ticks - 1})
     assert result.extra["converged"] and result.unallocated == []
     assert victim not in result.allocation
     # the new winner of subtask 0 is the cheapest live agent

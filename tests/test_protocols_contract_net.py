@@ -32,7 +32,7 @@ def test_contract_net_message_count_follows_its_rules_on_the_paper_example():
     (n-1) cfp + (n-1) propose/refuse + f_s accept/reject (f_s = agents other than o
     that can execute s) + 1 inform if the winner is not o."""
     inst = paper()
-    result, model, log = run_logged(inst, ContractNet(), rng=0)
+    result, model, log = run_logged(inst, ContractNet(bids="execution"), rng=0)
     C, n = np.array(inst.execution_cost), inst.n
     f = np.isfinite(C[:, 1:]).sum(axis=1)
     remote = np.array([a != 0 for a in result.allocation])
@@ -82,18 +82,21 @@ def test_late_proposals_are_rejected():
 
 def test_failures_lead_to_reannouncement_then_a_reason():
     inst = generate_instance("complete", 5, 8, seed=4)
-    result, model = negotiate(inst, "cnp", seed=4, fail_prob=0.6, protocol_options={"max_rounds": 2})
+    options = {"max_rounds": 2, "bids": "execution"}
+    result, model = negotiate(inst, "cnp", seed=4, fail_prob=0.6, protocol_options=options)
     assert result.extra["rounds"] == 2
     assert any(u["reason"] == "contractor failed" for u in result.unallocated)
-    calm, _ = negotiate(inst, "cnp", seed=4)
+    calm, _ = negotiate(inst, "cnp", seed=4, protocol_options={"bids": "execution"})
     assert calm.extra["rounds"] == 1 and calm.unallocated == []
 
 
 def test_a_crashed_winner_is_replaced():
     inst = generate_instance("complete", 5, 4, seed=5)
-    calm, _ = negotiate(inst, "cnp", seed=5)
+    execution = {"bids": "execution"}
+    calm, _ = negotiate(inst, "cnp", seed=5, protocol_options=execution)
     victim = next(a for a in calm.allocation if a not in (None, 0))
-    result, model = negotiate(inst, "cnp", seed=5, crash_ticks={victim: 4})  # after the award, before inform
+    result, model = negotiate(inst, "cnp", seed=5, crash_ticks={victim: 4},  # after the award, before inform
+                              protocol_options=execution)
     assert victim not in result.allocation and result.unallocated == []
     assert result.extra["rounds"] == 2
 
@@ -117,7 +120,7 @@ def test_neighbour_only_hands_subtasks_to_neighbours():
 
 
 def test_registry_finds_protocols_by_name():
-    assert names() == ["cnp", "first-price", "vickrey", "ssi", "cbba", "neighbour"]
+    assert names()[:7] == ["cnp", "first-price", "vickrey", "ssi", "cbba", "neighbour", "join"]
     assert isinstance(create("cnp", hops=2), ContractNet)
     with pytest.raises(InputError, match="protocol"):
         create("nope")

@@ -52,7 +52,7 @@ def test_vacating_an_agent_saves_its_pair_costs():
 
 def test_kswaps_bring_ssi_to_the_optimum_on_the_paper_example():
     inst = instance_from_dict(paper_data())
-    result, _ = negotiate(inst, "ssi", seed=0, kswap=6)
+    result, _ = negotiate(inst, "ssi", seed=0, kswap=6, protocol_options={"opening": False})
     assert result.extra["kswap"]["D_before"] == 25.0
     assert result.D == result.extra["kswap"]["D_after"] == optimum(inst.cost_model()).D == 19.0
 

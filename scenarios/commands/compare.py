@@ -24,7 +24,7 @@ def run(args) -> int:
     from scenarios.negotiation import compare, plot_compare
 
     inst = instance_from_args(args)
-    report = compare(inst, seed=args.seed, kswap=args.kswap, **model_options(args))
+    report = compare(inst, seed=args.seed, kswap=args.kswap, bids=args.bids, **model_options(args))
     if args.plot:
         plot_compare(args.plot, report, f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, "
                                         f"seed {args.seed}")

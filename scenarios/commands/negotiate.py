@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from protocols import names
+from protocols.base import BIDS
+from scenarios.negotiation import protocol_options
 from scenarios.commands.sweep import add_instance_arguments, instance_from_args
 from scenarios.output import format_table, print_json
 
 
 def add_fault_arguments(p) -> None:
+    p.add_argument("--bids", choices=BIDS, default="marginal",
+                   help="what agents bid: the marginal cost of D (execution + joining the working set; default) "
+                        "or execution cost only (the cost-blind protocols, for comparison)")
     p.add_argument("--kswap", type=int, metavar="K", help="improve the result by k-swaps of up to K subtasks")
     p.add_argument("--loss", type=float, default=0.0, metavar="P", help="message loss probability (default 0)")
     p.add_argument("--crash-prob", type=float, default=0.0, metavar="P",
@@ -35,6 +40,9 @@ def register(sub) -> None:
     add_fault_arguments(p)
     p.add_argument("--hops", type=int, metavar="H",
                    help="cnp, first-price, vickrey: announce only to agents within H hops (default: everyone)")
+    p.add_argument("--trace", metavar="FILE.jsonl",
+                   help="write every message as one JSON line (tick, sender, receiver, performative, "
+                        "conversation, subtask, cost, lost)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     p.set_defaults(run=run)
 
@@ -43,13 +51,13 @@ def run(args) -> int:
     from scenarios.negotiation import negotiation_report
 
     inst = instance_from_args(args)
-    options = {}
+    options = protocol_options(args.protocol, args.bids)
     if args.hops is not None:
         if args.protocol not in ("cnp", "first-price", "vickrey"):
             raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
-                                protocol_options=options, **model_options(args))
+                                protocol_options=options, trace=args.trace, **model_options(args))
     report["topology"] = args.topology or args.instance
     if args.json:
         print_json(report)
