@@ -252,15 +252,16 @@ class ContractNet(Mechanism):
         self.stage = "single"
         tie = state.pair_costs(state.working())
         for o, offers in self._whole.items():
-            if not offers or not state.live[o]:
+            mine = np.flatnonzero((self.owner == o) & (self.status == OPEN))
+            room = np.inf if state.capacity is None else state.capacity - state.load()
+            fit = [x for x in offers if state.live[x[0]] and room[x[0]] >= mine.size] if state.capacity else \
+                [x for x in offers if state.live[x[0]]]
+            if not fit or not state.live[o]:
                 continue
-            winner, _ = min(offers, key=lambda x: (x[1], tie[x[0]], x[0]))
+            winner, _ = min(fit, key=lambda x: (x[1], tie[x[0]], x[0]))
             losers = [a for a, _ in offers if a not in (winner, o)]
             if losers:
                 ch.send(o, losers, REJECT_PROPOSAL, subtask=WHOLE, conversation=self._whole_conv[o], tick=tick)
-            if not state.live[winner]:
-                continue
-            mine = np.flatnonzero((self.owner == o) & (self.status == OPEN))
             prices = state.agent_list[winner].propose(mine)
             ok = np.isfinite(prices)
             mine, prices = mine[ok], prices[ok]
