@@ -3,8 +3,8 @@
 Rules (PROTOCOLS.md):
 
 1. The initiator sends ``cfp`` for open subtasks to every agent (or to those
-   within ``hops`` hops) with a deadline: the tick by which the farthest
-   answer can arrive (twice the largest latency), plus ``slack``.
+   within ``hops`` hops) with a deadline, carried in the cfp: the tick by which
+   the farthest answer can arrive (twice the largest latency), plus ``slack``.
 2. A contractor answers ``propose`` (its bid) or ``refuse`` (cannot, or at
    capacity). Silence -- a lost message, a crashed contractor -- counts as a
    refusal.
@@ -241,7 +241,8 @@ class ContractNet(Mechanism):
                 self._whole_deadline[o] = tick + 2 * lat + self.slack
                 self._whole[o] = []
                 if targets.size:
-                    ch.send(o, targets, CFP, subtask=WHOLE, conversation=conv, tick=tick)
+                    ch.send(o, targets, CFP, subtask=WHOLE, conversation=conv, content=float(self._whole_deadline[o]),
+                            tick=tick)
                 own = self._whole_bid(state, o, o)
                 if np.isfinite(own):
                     self._whole[o].append((o, own))
@@ -300,12 +301,17 @@ class ContractNet(Mechanism):
             lat = int(ch.latency[o, targets].max()) if targets.size else 0
             self.deadline[subs] = tick + 2 * lat + self.slack
             if targets.size:
-                ch.send(o, np.tile(targets, subs.size), CFP, subtask=np.repeat(subs, targets.size),
-                        conversation=np.repeat(self.conv[subs], targets.size), tick=tick)
+                self._send_cfp(state, o, targets, subs, self.conv[subs])
             own = self._bids(state, o, subs, self.conv[subs])  # the initiator bids on its own subtasks, no messages
             ok = np.isfinite(own)
             if ok.any():
                 self._props.append((subs[ok], np.full(int(ok.sum()), o, dtype=np.intp), own[ok]))
+
+    def _send_cfp(self, state, owner: int, targets: np.ndarray, subs: np.ndarray, convs: np.ndarray) -> None:
+        """Call for proposals for ``subs``; the content is each one's deadline, so it travels with the cfp."""
+        state.channel.send(owner, np.tile(targets, subs.size), CFP, subtask=np.repeat(subs, targets.size),
+                           conversation=np.repeat(convs, targets.size),
+                           content=np.repeat(self.deadline[subs].astype(float), targets.size), tick=state.tick)
 
     def _bids(self, state, agent: int, subtasks: np.ndarray, convs: np.ndarray) -> np.ndarray:
         """``agent``'s bids for ``subtasks`` announced in conversations ``convs``."""
@@ -376,9 +382,7 @@ class ContractNet(Mechanism):
         ps, pa, pb = ps[now], pa[now], pb[now]
         for c in self.conv[due].tolist():
             self._working.pop(c, None)
-        holder = state.allocation[ps] == pa  # recontracting: the holder wins ties
-        tie = state.pair_costs(state.working())[pa]  # then the paper's rule: transmission to the rest, index
-        order = np.lexsort((pa, tie, ~holder, pb, ps))
+        order = self._rank(state, ps, pa, pb)
         ps, pa, pb = ps[order], pa[order], pb[order]
         first = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]]) if ps.size else np.empty(0, dtype=np.intp)
         ends = np.r_[first[1:], ps.size] if ps.size else first
@@ -420,6 +424,14 @@ class ContractNet(Mechanism):
             self.pass_moves += int(moved.sum())
         self.recontract[subs] = False
         self._grant(state, subs, winners, prices)
+
+    @staticmethod
+    def _rank(state, ps, pa, pb) -> np.ndarray:
+        """The order of proposals: by subtask, then bid; ties to the holder (recontracting), then by
+        the paper's rule -- transmission cost to the rest of the working set -- then agent index."""
+        holder = state.allocation[ps] == pa
+        tie = state.pair_costs(state.working())[pa]
+        return np.lexsort((pa, tie, ~holder, pb, ps))
 
     def _grant(self, state, subs, winners, prices) -> None:
         """Award ``subs`` and tell the winners (the initiator does its own work at once)."""

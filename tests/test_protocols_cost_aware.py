@@ -184,3 +184,46 @@ def test_protocols_see_a_read_only_view():
 
 def test_every_registered_protocol_is_listed():
     assert set(COST_AWARE) <= set(names())
+
+
+def test_icnp_sends_revised_cfps_to_a_shortlist_before_accepting():
+    from mas.messages import CFP, PROPOSE, REJECT_PROPOSAL
+    from protocols.icnp import IteratedContractNet
+    from tests.helpers import run_logged
+
+    inst = generate_instance("complete", 6, 1, seed=4)
+    result, model, log = run_logged(inst, IteratedContractNet(bids="execution", iterations=2, shortlist=2), rng=4)
+    cfp = log[log["performative"] == CFP]
+    # the first cfp to the 5 others, then two revisions, each to the best two proposers (the initiator
+    # bids without messages, so a revision reaches at most two other agents)
+    assert cfp.size <= 5 + 2 * 2 and cfp.size > 5
+    assert np.unique(cfp["conversation"]).size == 1  # one conversation throughout
+    assert (cfp["content"] >= cfp["sent"]).all()  # the deadline travels in the cfp
+    assert result.extra["revisions"] == 2 and result.unallocated == []
+    rejected = log[log["performative"] == REJECT_PROPOSAL]["receiver"]
+    assert rejected.size >= 3  # proposers that did not make the shortlist are told at once
+    C = inst.execution_cost
+    assert C[0, result.allocation[0]] == C[0].min()
+
+
+def test_icnp_answers_an_expired_cfp_with_not_understood():
+    from mas.messages import NOT_UNDERSTOOD
+    from protocols.icnp import IteratedContractNet
+    from tests.helpers import run_logged
+
+    inst = generate_instance("grid", 9, 3, seed=3)  # the far corner (4 hops) gets the cfp after its deadline
+    result, model, log = run_logged(inst, IteratedContractNet(bids="execution", slack=-5), rng=3)
+    nu = log[log["performative"] == NOT_UNDERSTOOD]
+    assert nu.size == result.extra["not_understood"] > 0
+    assert (model.hops[0, nu["sender"]] >= 2).all()
+
+
+def test_icnp_cancels_a_contract_that_is_taken_back():
+    from mas.messages import CANCEL
+    from tests.helpers import run_logged
+
+    inst = generate_instance("small-world", 16, 16, seed=1)
+    result, model, log = run_logged(inst, create("icnp"), rng=1)
+    if result.extra["recontracted"]:
+        assert (log["performative"] == CANCEL).sum() >= 1
+    assert result.unallocated == []
