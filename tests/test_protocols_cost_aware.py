@@ -213,9 +213,15 @@ def test_icnp_answers_an_expired_cfp_with_not_understood():
 
     inst = generate_instance("grid", 9, 3, seed=3)  # the far corner (4 hops) gets the cfp after its deadline
     result, model, log = run_logged(inst, IteratedContractNet(bids="execution", slack=-5), rng=3)
+    from mas.messages import CFP
+
     nu = log[log["performative"] == NOT_UNDERSTOOD]
     assert nu.size == result.extra["not_understood"] > 0
-    assert (model.hops[0, nu["sender"]] >= 2).all()
+    cfp = log[log["performative"] == CFP]
+    for row in nu:  # each answers a cfp that reached it after the deadline the cfp carried
+        mine = cfp[(cfp["receiver"] == row["sender"]) & (cfp["conversation"] == row["conversation"])
+                   & (cfp["due"] == row["sent"])]
+        assert mine.size and (mine["content"] < row["sent"]).all()
 
 
 def test_icnp_cancels_a_contract_that_is_taken_back():
