@@ -110,7 +110,7 @@ def test_message_traffic_follows_the_charged_paths(protocol, loss):
 def test_agent_colours_follow_states_and_crashes():
     model = NegotiationView(agents=20, subtasks=6, crash_prob=0.45, seed=11)
     crashed_seen = False
-    while not model.done and model.tick < 60:
+    while not model.done and model.tick < 1000:
         model.step()
         states, colors = neg_draw.agent_states(model), neg_draw.agent_colors(model)
         assert set(states) <= set(STATES)

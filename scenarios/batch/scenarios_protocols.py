@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from mas.instance import generate_instance
 from protocols import names
+from protocols.base import BIDS
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
 from scenarios.batch.scenarios_cost import check_costs, topology_params
-from scenarios.negotiation import negotiation_report
+from scenarios.negotiation import negotiation_report, protocol_options
 
 # the instance is drawn exactly as cost-sweep draws it (same parameters, same seed -> same instance)
 _INSTANCE = [p for p in COST_PARAMS if p.name != "strategy"]
 
 PARAMS = [
     Param("protocol", str, "cnp", "negotiation protocol", choices=tuple(names())),
+    Param("bids", str, "marginal", "what agents bid: the marginal cost of D or execution cost only",
+          choices=BIDS),
     *_INSTANCE,
     Param("loss", float, 0.0, "message loss probability", min=0.0, max=0.99),
     Param("crash_prob", float, 0.0, "probability that an agent crashes during the first 10 ticks",
@@ -70,7 +73,9 @@ def protocol_compare(params: dict, seed: int) -> dict:
     (True, True)
     """
     report = negotiation_report(make_instance(params, seed), params["protocol"], seed=seed,
-                                kswap=params["kswap"] or None, **model_options(params))
+                                kswap=params["kswap"] or None,
+                                protocol_options=protocol_options(params["protocol"], params["bids"]),
+                                **model_options(params))
     msgs = report["messages"]
     out = {
         "D": report["D"], "G": report["G"],
