@@ -204,10 +204,6 @@ class NegotiationModel(mesa.Model):
         return self.costs.m
 
     @property
-    def agents_by_index(self) -> list[NegotiationAgent]:
-        return self.agent_list
-
-    @property
     def allocation(self) -> np.ndarray:
         """Subtask -> agent (-1: none), read-only; change it with award / release / give_up."""
         return self.view.allocation

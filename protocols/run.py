@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from mas.model import NegotiationModel, NegotiationResult
 from protocols.kswap import kswap as improve
 from protocols.registry import create
@@ -16,10 +14,11 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
     Parameters
     ----------
     instance : a :class:`mas.instance.Instance`.
-    protocol : ``cnp``, ``first-price``, ``vickrey``, ``ssi``, ``cbba``, ``neighbour`` or an object.
+    protocol : a registered name (:func:`protocols.names`: ``cnp``, ``icnp``, ``join``, ...) or an object.
     seed : seeds every random draw of the run.
-    kswap : apply k-swaps with this K to the final allocation (live agents only);
-        the result then has a ``kswap`` entry with D before and after.
+    kswap : apply k-swaps with this K to the final allocation (live agents only, within the
+        capacity), through the model's API in one more tick, each exchange charged as messages;
+        the result then has a ``kswap`` entry with D before and after and the messages.
     protocol_options : keyword options for the protocol's constructor.
     model_options : faults and limits for :class:`mas.model.NegotiationModel`
         (``loss``, ``crash_prob``, ``fail_prob``, ``max_ticks``, ...).
@@ -47,7 +46,3 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
         result.extra["kswap"]["messages"] = sent
     return result, model
 
-
-def as_array(allocation) -> np.ndarray:
-    """An allocation list (None = unallocated) as an int array with -1."""
-    return np.array([-1 if a is None else a for a in allocation], dtype=np.intp)

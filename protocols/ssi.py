@@ -5,13 +5,15 @@ working set (the agents that hold a subtask); an agent answers with one
 ``propose`` for the unallocated subtask where its marginal cost is lowest --
 its execution cost, plus, if it does not work yet, the transmission cost of
 joining the agents that do (sum of ``P[j, l] + P[l, j]`` over them) -- or
-``refuse`` (``bids="execution"`` leaves the join cost out). At the deadline the lowest bid wins (ties: the smaller transmission cost to
-the rest of the working set, then the lower agent), is paid its bid, and the next round starts. This greedily lowers D itself, join costs
-included. With marginal bids the first round prices the whole problem (the
-``cfp``'s subtask is ``WHOLE_PROBLEM``): an agent that can execute every subtask bids its
+``refuse`` (``bids="execution"`` leaves the join cost out). At the deadline
+the lowest bid wins (ties: the smaller transmission cost to the rest of the
+working set, then the lower agent), is paid its bid, and the next round
+starts. This greedily lowers D itself, join costs included. With marginal
+bids the first round prices the whole problem (the ``cfp``'s subtask is
+``WHOLE_PROBLEM``): an agent that can execute every subtask bids its
 stand-alone cost D({j}) and the cheapest takes them all, so the join costs of
 later rounds are paid against a good first member rather than the winner of
-one cheap subtask. A failed or crashed winner puts its subtask back; ``max_rounds``
+one cheap subtask (``opening=False`` leaves that round out). A failed or crashed winner puts its subtask back; ``max_rounds``
 attempts per subtask, then it is unallocated.
 """
 
