@@ -13,8 +13,9 @@ bids the first round prices the whole problem (the ``cfp``'s subtask is
 ``WHOLE_PROBLEM``): an agent that can execute every subtask bids its
 stand-alone cost D({j}) and the cheapest takes them all, so the join costs of
 later rounds are paid against a good first member rather than the winner of
-one cheap subtask (``opening=False`` leaves that round out). A failed or crashed winner puts its subtask back; ``max_rounds``
-attempts per subtask, then it is unallocated.
+one cheap subtask (``opening=False`` leaves that round out). A failed or
+crashed winner puts its subtask back; ``max_rounds`` attempts per subtask,
+then it is unallocated.
 """
 
 from __future__ import annotations
