@@ -266,51 +266,54 @@ class _Best:
 
 
 # -- the searched exchanges --------------------------------------------------
-def _masked(d):
-    """``d`` with NaN and -inf (from infinite costs) set to +inf, in place."""
-    d[~np.isfinite(d)] = np.inf
-    return d
-
-
-def _transfer_matrix(s: _State) -> np.ndarray:
-    """d[r, b]: exact change of D when subtask rows[r] alone moves to b (capacity ignored)."""
+def _gains(s: _State) -> np.ndarray:
+    """g[r, b]: what moving rows[r] alone to b adds to D, its giver leaving if that was its only subtask,
+    b's own join not counted (inf where b cannot take it or is not allowed). A newcomer's join is
+    ``join[b] = pst[b]``; the transfer's whole change is ``g + join``."""
     C, W, pst, held = s.C, s.W, s.pst, s.held
-    cur = C[s.rows, held]
-    lone = (s.load[held] == 1)[:, None]
-    d = C[s.rows] - cur[:, None] + s.out[None, :] * pst[None, :] - lone * (pst[held][:, None] + s.out[None, :] * W[held])
-    d = _masked(d)
-    d[:, ~s.ok] = np.inf
-    d[np.arange(s.rows.size), held] = np.inf
-    return d
+    g = C[s.rows] - C[s.rows, held][:, None]
+    lone = np.flatnonzero(s.load[held] == 1)
+    if lone.size:
+        g[lone] -= pst[held[lone]][:, None] + s.out[None, :] * W[held[lone]]
+    g[np.arange(s.rows.size), held] = np.inf
+    if not s.ok.all():
+        g[:, ~s.ok] = np.inf
+    return g
+
+
+def _smallest_per_column(g: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices and values of the k smallest entries of every column, ascending."""
+    gt = np.ascontiguousarray(g.T)  # row-wise passes are several times faster than strided ones
+    rows = np.arange(gt.shape[0])
+    idx = np.empty((k, gt.shape[0]), dtype=np.intp)
+    vals = np.empty((k, gt.shape[0]))
+    for j in range(k):  # k argmin passes beat a full argpartition of the matrix
+        idx[j] = np.argmin(gt, axis=1)
+        vals[j] = gt[rows, idx[j]]
+        gt[rows, idx[j]] = np.inf
+    return idx, vals
 
 
 def _search(s: _State, K: int, best: _Best) -> None:
-    rows, held = s.rows, s.held
-    d = _transfer_matrix(s)
-    dt = d.copy()
-    dt[:, s.room < 1] = np.inf
-    r, b = np.unravel_index(np.argmin(dt), dt.shape)
-    best.offer(dt[r, b], lambda: [(int(rows[r]), int(b))])
+    rows = s.rows
+    g = _gains(s)
+    join = np.where(s.out, s.pst, 0.0)
+    d = g + join
+    if s.capacity is not None:
+        d[:, s.room < 1] = np.inf
+    r, b = np.unravel_index(np.argmin(d), d.shape)
+    best.offer(d[r, b], lambda: [(int(rows[r]), int(b))])
     if K < 2 or rows.size < 2:
         return
-    _same_receiver(s, best)
+    top = _smallest_per_column(g, min(rows.size, max(_TOP, K) + 1))
+    _same_receiver(s, g, join, top, best)
     _vacate_two(s, best)
     _swaps(s, best)
     if K >= 3:
-        _same_receiver_up_to(s, K, best)
+        _same_receiver_up_to(s, K, join, top, best)
         _vacate_up_to(s, K, best)
         if s.capacity is not None:
             _cycles3(s, best)
-
-
-def _receiver_gain(s: _State) -> np.ndarray:
-    """g[r, b]: what moving rows[r] to b adds to D, its giver leaving if it holds only r, b's join not counted."""
-    C, W, pst, held = s.C, s.W, s.pst, s.held
-    lone = (s.load[held] == 1)[:, None]
-    g = C[s.rows] - C[s.rows, held][:, None] - lone * (pst[held][:, None] + s.out[None, :] * W[held])
-    g = _masked(g)
-    g[np.arange(s.rows.size), held] = np.inf
-    return g
 
 
 def _pair_corr(s: _State, hp, hq, b):
@@ -320,19 +323,12 @@ def _pair_corr(s: _State, hp, hq, b):
     return np.where(lone, s.W[hp, hq], 0.0) - np.where(same2, s.pst[hp] + s.out[b] * s.W[hp, b], 0.0)
 
 
-def _same_receiver(s: _State, best: _Best) -> None:
+def _same_receiver(s: _State, g, join, top, best: _Best) -> None:
     """Clusters and merges of two subtasks at one receiver: exact over all pairs, per receiver."""
     R, n = s.rows.size, s.n
-    g = _receiver_gain(s)
-    cols = s.ok & (s.room >= 2)
-    g[:, ~cols] = np.inf
+    part, vals = top
     r = min(_TOP, R)
     kth = min(R - 1, r)
-    part = np.argpartition(g, kth, axis=0)[: kth + 1]
-    vals = np.take_along_axis(g, part, axis=0)
-    order = np.argsort(vals, axis=0, kind="stable")
-    part, vals = np.take_along_axis(part, order, axis=0), np.take_along_axis(vals, order, axis=0)
-    join = np.where(s.out, s.pst, 0.0)
     bcol = np.arange(n)
     colbest = np.full(n, np.inf)
     colarg = np.zeros((n, 2), dtype=np.intp)
@@ -340,19 +336,18 @@ def _same_receiver(s: _State, best: _Best) -> None:
         for q in range(p + 1, r):
             rp, rq = part[p], part[q]
             v = join + vals[p] + vals[q] + _pair_corr(s, s.held[rp], s.held[rq], bcol)
-            v = np.where(np.isfinite(v), v, np.inf)
             better = v < colbest
             colbest = np.where(better, v, colbest)
             colarg[better] = np.stack([rp, rq], axis=1)[better]
     # a pair outside the kept candidates costs at least this (both givers leaving only adds; one giver
     # with two subtasks leaving is searched exactly by _vacate_two)
+    colbest[~(s.room >= 2)] = np.inf  # the receiver must have room for both
     bound = join + vals[0] + vals[kth] if R > r else np.full(n, np.inf)
-    for b in np.flatnonzero((bound < colbest) & (bound < best.value)).tolist():
+    for b in np.flatnonzero((bound < colbest) & (bound < best.value) & (s.room >= 2)).tolist():
         gb = g[:, b]
         hp = s.held
         M = gb[:, None] + gb[None, :] + join[b] + _pair_corr(s, hp[:, None], hp[None, :], b)
-        M[np.tril_indices(R)] = np.inf
-        M = _masked(M)
+        M[np.tri(R, dtype=bool)] = np.inf
         p, q = np.unravel_index(np.argmin(M), M.shape)
         if M[p, q] < colbest[b]:
             colbest[b], colarg[b] = M[p, q], (p, q)
@@ -373,8 +368,8 @@ def _vacate_two(s: _State, best: _Best) -> None:
     k = A.size
     ar = np.arange(k)
     base = out[None, :] * (pst[None, :] - W[A])  # a newcomer pays its pairs, not the one to the leaver
-    U = _masked(C[P] - C[P, A][:, None] + base)
-    V = _masked(C[Q] - C[Q, A][:, None] + base)
+    U = C[P] - C[P, A][:, None] + base
+    V = C[Q] - C[Q, A][:, None] + base
     for X in (U, V):
         X[:, ~s.ok] = np.inf
         X[ar, A] = np.inf
@@ -416,31 +411,35 @@ def _vacate_two(s: _State, best: _Best) -> None:
 
 
 def _swaps(s: _State, best: _Best) -> None:
-    rows, held = s.rows, s.held
-    cur = s.C[rows, held]
-    X = s.C[rows][:, held]  # X[p, q] = C[rows[p], held[q]]
-    sw = X + X.T - cur[:, None] - cur[None, :]
-    sw[held[:, None] == held[None, :]] = np.inf
-    sw[:, ~s.ok[held]] = np.inf
-    sw[~s.ok[held], :] = np.inf
-    sw[np.tril_indices(rows.size)] = np.inf
-    sw = _masked(sw)
-    p, q = np.unravel_index(np.argmin(sw), sw.shape)
-    best.offer(sw[p, q], lambda: [(int(rows[p]), int(held[q])), (int(rows[q]), int(held[p]))])
+    """Two agents exchange one subtask each; the best pair for agents u, v is each one's cheapest to give."""
+    order = np.argsort(s.held, kind="stable")
+    rs, hs = s.rows[order], s.held[order]
+    starts = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]])
+    w = hs[starts]  # the working agents, ascending
+    if w.size < 2:
+        return
+    Y = s.C[np.ix_(rs, w)] - s.C[rs, hs][:, None]  # Y[p, v]: what rs[p] moving to w[v] adds
+    Z = np.minimum.reduceat(Y, starts, axis=0)  # Z[u, v]: the cheapest subtask of w[u] to give w[v]
+    sw = Z + Z.T
+    bad = np.tri(w.size, dtype=bool)
+    if not s.ok.all():
+        bad |= ~s.ok[w][:, None] | ~s.ok[w][None, :]
+    sw[bad] = np.inf
+    u, v = np.unravel_index(np.argmin(sw), sw.shape)
+
+    def moves():
+        ends = np.r_[starts[1:], rs.size]
+        p = starts[u] + int(np.argmin(Y[starts[u]:ends[u], v]))
+        q = starts[v] + int(np.argmin(Y[starts[v]:ends[v], u]))
+        return [(int(rs[p]), int(w[v])), (int(rs[q]), int(w[u]))]
+
+    best.offer(sw[u, v], moves)
 
 
-def _same_receiver_up_to(s: _State, K: int, best: _Best) -> None:
+def _same_receiver_up_to(s: _State, K: int, join, top, best: _Best) -> None:
     """K >= 3: for every receiver, the s <= K subtasks with the smallest gains, exact D change."""
-    R = s.rows.size
-    g = _receiver_gain(s)
-    g[:, ~s.ok] = np.inf
-    top = min(K, R)
-    part = np.argpartition(g, top - 1, axis=0)[:top]
-    vals = np.take_along_axis(g, part, axis=0)
-    order = np.argsort(vals, axis=0, kind="stable")
-    part = np.take_along_axis(part, order, axis=0)
-    vals = np.take_along_axis(vals, order, axis=0)
-    join = np.where(s.out, s.pst, 0.0)
+    part, vals = top
+    top = min(K, s.rows.size)
     for size in range(3, top + 1):
         cand = join + vals[:size].sum(axis=0)
         cand[s.room < size] = np.inf
@@ -456,7 +455,6 @@ def _vacate_up_to(s: _State, K: int, best: _Best) -> None:
     for g in np.flatnonzero((s.load >= 3) & (s.load <= K)).tolist():
         mine = s.rows[s.held == g]
         tot = s.C[mine].sum(axis=0) - s.C[mine, g].sum() + s.out * (s.pst - s.W[g]) - s.pst[g]
-        tot = _masked(tot)
         tot[~s.ok | (s.room < mine.size)] = np.inf
         tot[g] = np.inf
         b = int(np.argmin(tot))
@@ -479,7 +477,6 @@ def _cycles3(s: _State, best: _Best) -> None:
     X = s.C[rows][:, held] - cur[:, None]  # X[p, q]: rows[p] moves to the holder of rows[q]
     X[held[:, None] == held[None, :]] = np.inf
     X[:, ~s.ok[held]] = np.inf
-    X = _masked(X)
     for p in range(rows.size):
         # p -> holder(q) -> ... : q moves to holder(r), r moves to holder(p)
         T = X[p][:, None] + X + X[:, p][None, :]
@@ -497,7 +494,7 @@ def _search_coupled(s: _State, best: _Best) -> None:
     """Pairs whose moves interact through the working set, and chains through agents at capacity."""
     if s.rows.size < 2:
         return
-    d = _transfer_matrix(s)
+    d = _gains(s) + np.where(s.out, s.pst, 0.0)  # transfers, capacity ignored: a bound, not a move
     _newcomer_and_leaver(s, d, best)
     if s.capacity is not None:
         _chains(s, best)
@@ -551,18 +548,17 @@ def _chains(s: _State, best: _Best) -> None:
     for h in np.flatnonzero(s.full & s.ok).tolist():
         mine = rows[held == h]
         xo_all = C[mine] - C[mine, h][:, None]
-        arg = np.argmin(np.where(np.isfinite(xo_all), xo_all, np.inf), axis=0)
-        xo = _masked(xo_all[arg, np.arange(s.n)] + out * pst)
+        arg = np.argmin(xo_all, axis=0)
+        xo = xo_all[arg, np.arange(s.n)] + out * pst
         xo[~s.ok | (s.room < 1)] = np.inf
         xo[h] = np.inf
         others = np.flatnonzero(held != h)
         if others.size == 0:
             continue
-        yi = _masked(C[rows[others], h] - C[rows[others], held[others]] - lone[others] * pst[held[others]])
+        yi = C[rows[others], h] - C[rows[others], held[others]] - lone[others] * pst[held[others]]
         # exact over (b, i'): xo[b] + yi[i'] - [b new, giver of i' leaves] W[b, giver], b != giver (a swap)
         M = xo[:, None] + yi[None, :] - (out[:, None] & lone[others][None, :]) * W[:, held[others]]
         M[np.arange(s.n)[:, None] == held[others][None, :]] = np.inf
-        M = _masked(M)
         b, j = np.unravel_index(np.argmin(M), M.shape)
         best.offer(M[b, j], lambda b=b, j=j, mine=mine, arg=arg, others=others:
                    [(int(rows[others[j]]), h), (int(mine[arg[b]]), int(b))])
@@ -588,5 +584,4 @@ def _pair_delta(s: _State, I1, B1, I2, B2) -> np.ndarray:
         q = s.capacity
         for x, nx_ in ((A1, n1), (A2, n2), (B1, nb1), (B2, nb2)):
             bad |= nx_ > np.maximum(q, load[x])
-    v = np.where(bad, np.inf, v)
-    return _masked(v)
+    return np.where(bad, np.inf, v)
