@@ -442,9 +442,12 @@ def _same_receiver_up_to(s: _State, K: int, join, top, best: _Best) -> None:
     top = min(K, s.rows.size)
     for size in range(3, top + 1):
         cand = join + vals[:size].sum(axis=0)
-        cand[s.room < size] = np.inf
-        # the gains already count a lone giver leaving; two leaving givers are checked exactly below
-        for b in np.flatnonzero(np.isfinite(cand)).tolist():
+        # exact = cand + the pairs among leaving lone givers (>= 0) - what a giver emptied by several
+        # of the moves saves: so only receivers below the best, or with a repeated giver, can win
+        givers = np.sort(s.held[part[:size]], axis=0)
+        repeated = ((givers[1:] == givers[:-1]) & (s.load[givers[1:]] <= size)).any(axis=0)
+        look = np.isfinite(cand) & (s.room >= size) & ((cand < best.value) | repeated)
+        for b in np.flatnonzero(look).tolist():
             moves = [(int(s.rows[p]), b) for p in part[:size, b]]
             d = s.delta(moves)
             best.offer(d, lambda moves=moves: moves)
