@@ -35,15 +35,21 @@ chain through an agent at capacity (a -> h -> b, h keeps its load). Any other
 pair of moves costs at least the sum of its two transfers on their own, each
 feasible on its own, so when no searched exchange improves, no exchange of up
 to two moves does: the result is 2-exchange optimal (tests check this by brute
-force). Exchanges of unrelated moves are never searched as one: they are made
+force). Exchanges of unrelated moves are not searched as one: they are made
 one after the other.
 
-K >= 3, not exhaustive: everything of K = 2, plus, for every receiver and
-every s <= K, the s subtasks cheapest for it to take over (a cluster or a
-merge; exact D change); every agent holding at most K subtasks handing all of
-them to one receiver, or each to its cheapest working agent; with a capacity,
-every cycle of three subtasks among agents at capacity (when at most
-:data:`CYCLE_LIMIT` subtasks are held by such agents). The result is
+K >= 3: everything of K = 2, plus, for every receiver and every s <= K, the
+s subtasks that would each change D least on their own by moving there (a
+cluster or a merge; exact D change); every agent holding at most K subtasks
+handing all of them to one receiver, or each to its cheapest working agent;
+with a capacity, every cycle of three subtasks among agents at capacity (when
+at most :data:`CYCLE_LIMIT` subtasks are held by such agents). Only when none
+of these (nor the K = 2 pairs) lowers D, every exchange of 3..K moves is tried
+(branch and bound on a per-move lower bound of the D change, see
+``_search_all``) if at most :data:`EXACT_LIMIT` partial exchanges survive the
+bound: then the result is K-exchange optimal and ``k_optimal`` says so (in the
+tests every instance of up to 4 agents and 5 subtasks; after contract net on
+16 agents x 16 subtasks, K = 3 but not K = 4). Otherwise the result is
 2-exchange optimal and no searched exchange improves it.
 """
 
@@ -58,6 +64,8 @@ from mas.errors import InputError
 KINDS = ("transfer", "cluster", "vacate", "swap", "cycle", "multi")
 #: K >= 3 searches 3-cycles only when at most this many subtasks are held by agents at capacity
 CYCLE_LIMIT = 300
+#: K >= 3 tries every exchange of 3..K moves that could lower D when there are at most this many
+EXACT_LIMIT = 200_000
 _TOP = 4  # candidates kept per receiver before the exactness check widens the search
 
 
@@ -82,7 +90,9 @@ class Exchange:
 class KSwapResult:
     """The improved allocation, D before and after, and every exchange applied, in order.
 
-    ``moves`` is the number of exchanges applied (the sum of ``counts``).
+    ``moves`` is the number of exchanges applied (the sum of ``counts``). ``k_optimal``: no
+    exchange of up to K moves lowers D any more (always for K <= 2 unless ``max_moves`` stopped
+    the run; for K >= 3 when the exhaustive search of the last step was small enough to run).
     """
 
     allocation: list[int | None]
@@ -91,6 +101,7 @@ class KSwapResult:
     D_after: float
     exchanges: list[Exchange] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    k_optimal: bool = False
 
     @property
     def moves(self) -> int:
@@ -98,7 +109,7 @@ class KSwapResult:
 
     def to_dict(self) -> dict:
         return {"allocation": self.allocation, "K": self.K, "D_before": self.D_before, "D_after": self.D_after,
-                "moves": self.moves, "counts": dict(self.counts),
+                "moves": self.moves, "counts": dict(self.counts), "k_optimal": self.k_optimal,
                 "exchanges": [e.to_dict() for e in self.exchanges]}
 
 
@@ -146,15 +157,24 @@ def kswap(costs, allocation, K: int = 2, *, allowed=None, capacity: int | None =
     limit = 10 * costs.m if max_moves is None else int(max_moves)
     eps = 1e-9 * max(1.0, abs(before.D))
     result = KSwapResult([], K, before.D, before.D)
-    while result.moves < limit and s.rows.size:
+    result.k_optimal = True  # nothing to move
+    while s.rows.size:
+        if result.moves >= limit:
+            result.k_optimal = False
+            break
         best = _Best(-eps)
         _search(s, K, best)
         if best.moves is None and K >= 2:
             _search_coupled(s, best)
+        tried_all = K <= 2
+        if best.moves is None and K >= 3:
+            tried_all = _search_all(s, K, best)
         if best.moves is None:
+            result.k_optimal = tried_all
             break
         delta = s.delta(best.moves)  # recomputed from the definition: what is applied is what is recorded
         if not delta < -eps:
+            result.k_optimal = False  # a search promised what the definition denies: not to be trusted
             break
         ex = Exchange(_kind(s, best.moves), [(i, int(s.a[i]), b) for i, b in best.moves], delta)
         s.apply(best.moves)
@@ -587,4 +607,79 @@ def _pair_delta(s: _State, I1, B1, I2, B2) -> np.ndarray:
         q = s.capacity
         for x, nx_ in ((A1, n1), (A2, n2), (B1, nb1), (B2, nb2)):
             bad |= nx_ > np.maximum(q, load[x])
+    return np.where(bad, np.inf, v)
+
+
+def _search_all(s: _State, K: int, best: _Best) -> bool:
+    """K >= 3: every exchange of 3..K moves that could lower D, if that is at most EXACT_LIMIT of them.
+
+    A k-move exchange changes D by at least the sum over its moves of a bound ``h``: the execution
+    change, 1/k of the receiver's join cost less its k largest pair costs to the working set (what
+    leavers can take off it), less the giver's pair cost shared over its subtasks when it holds at
+    most k. Exchanges are grown one move at a time (subtasks in increasing order) and a partial
+    one is dropped as soon as its bound plus the smallest possible rest cannot beat the best found.
+    Returns whether the search ran to the end (then no exchange of up to K moves lowers D).
+    """
+    R, rows, held = s.rows.size, s.rows, s.held
+    work = np.flatnonzero(~s.out)
+    cum = np.cumsum(-np.sort(-s.W[:, work], axis=1), axis=1)
+    for k in range(3, min(K, R) + 1):
+        wk = cum[:, min(k, work.size) - 1]
+        share = np.where(s.load[held] <= k, s.pst[held] / np.maximum(s.load[held], 1), 0.0)
+        H = s.C[rows] - s.C[rows, held][:, None] + s.out[None, :] * (s.pst - wk)[None, :] / k - share[:, None]
+        H[np.arange(R), held] = np.inf
+        H[:, ~s.ok] = np.inf
+        mi, mb = np.nonzero(np.isfinite(H))  # every single move, by subtask
+        mh = H[mi, mb]
+        rest = np.concatenate([[0.0], np.cumsum(np.sort(mh))])  # rest[r]: the least r moves can add
+        if rest.size <= k:
+            continue
+        keep = mh + rest[k - 1] < best.value
+        Pi, Pb, part = mi[keep][:, None], mb[keep][:, None], mh[keep]
+        for j in range(1, k):
+            if Pi.shape[0] * mi.size > 25 * EXACT_LIMIT:
+                return False
+            grow = (mi[None, :] > Pi[:, -1][:, None]) & (part[:, None] + mh[None, :] + rest[k - 1 - j] < best.value)
+            r, c = np.nonzero(grow)
+            if r.size > EXACT_LIMIT:
+                return False
+            Pi, Pb, part = np.column_stack([Pi[r], mi[c]]), np.column_stack([Pb[r], mb[c]]), part[r] + mh[c]
+        for c0 in range(0, Pi.shape[0], 100_000):
+            I, B = rows[Pi[c0:c0 + 100_000]], Pb[c0:c0 + 100_000]
+            v = _set_delta(s, I, B)
+            if v.size:
+                j = int(np.argmin(v))
+                best.offer(v[j], lambda I=I, B=B, j=j: [(int(i), int(b)) for i, b in zip(I[j], B[j])])
+    return True
+
+
+def _set_delta(s: _State, I: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Exact D change of the exchanges whose moves are (I[r, j] -> B[r, j]); inf where infeasible."""
+    C, W, pst, load = s.C, s.W, s.pst, s.load
+    k = I.shape[1]
+    I, B = np.ascontiguousarray(I.T), np.ascontiguousarray(B.T)  # one contiguous row per move
+    A = s.a[I]
+    v = (C[I, B] - C[I, A]).sum(axis=0)
+    bad = ((B == A) | ~s.ok[B]).any(axis=0) | ~np.isfinite(v)
+    ba = [[B[l] == A[j] for l in range(k)] for j in range(k)]  # ba[j][l]: move l brings to move j's giver
+    aa = [[A[l] == A[j] for l in range(k)] for j in range(k)]
+    bb = [[B[l] == B[j] for l in range(k)] for j in range(k)]
+    ab = [[A[l] == B[j] for l in range(k)] for j in range(k)]
+    joins, leaves = [], []
+    for j in range(k):
+        na = load[A[j]] + np.sum(ba[j], axis=0) - np.sum(aa[j], axis=0)
+        leaves.append((na == 0) & ~np.any(aa[j][:j], axis=0) if j else na == 0)
+        joins.append((load[B[j]] == 0) & ~np.any(bb[j][:j], axis=0) if j else load[B[j]] == 0)
+        if j:
+            bad |= np.any([I[l] == I[j] for l in range(j)], axis=0)
+        if s.capacity is not None:
+            nb = load[B[j]] + np.sum(bb[j], axis=0) - np.sum(ab[j], axis=0)
+            bad |= nb > np.maximum(s.capacity, load[B[j]])
+    for j in range(k):
+        v += np.where(joins[j], pst[B[j]], 0.0) - np.where(leaves[j], pst[A[j]], 0.0)
+        for l in range(k):
+            v -= np.where(joins[j] & leaves[l], W[B[j], A[l]], 0.0)
+            if l > j:
+                v += np.where(joins[j] & joins[l], W[B[j], B[l]], 0.0)
+                v += np.where(leaves[j] & leaves[l], W[A[j], A[l]], 0.0)
     return np.where(bad, np.inf, v)

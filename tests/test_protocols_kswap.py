@@ -84,7 +84,7 @@ def test_the_result_is_k_exchange_optimal_by_brute_force(inst, K):
     assert r.D_after - r.D_before == pytest.approx(sum(e.delta for e in r.exchanges))
     assert all(e.delta < 0 for e in r.exchanges)
     # no exchange of up to K moves improves the result any more
-    assert _brute_best(costs, r.allocation, K, allowed, capacity) > -1e-9
+    assert r.k_optimal and _brute_best(costs, r.allocation, K, allowed, capacity) > -1e-9
     _check_invariants(costs, alloc, r, K, allowed, capacity)
 
 
@@ -122,6 +122,16 @@ def test_larger_K_keeps_the_invariants_and_is_at_least_2_optimal(inst, K):
     assert r.D_after == pytest.approx(costs.score(r.allocation).D)
     _check_invariants(costs, alloc, r, K, allowed, capacity)
     assert kswap(costs, r.allocation, 2, allowed=allowed, capacity=capacity).exchanges == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(max_n=4, max_m=5), st.integers(3, 4))
+def test_larger_K_is_exact_on_small_instances_by_brute_force(inst, K):
+    costs, alloc, capacity, allowed = inst
+    r = kswap(costs, alloc, K, allowed=allowed, capacity=capacity)
+    assert r.k_optimal  # small enough for the exhaustive search of 3..K moves
+    assert _brute_best(costs, r.allocation, K, allowed, capacity) > -1e-9
+    _check_invariants(costs, alloc, r, K, allowed, capacity)
 
 
 def test_swap_beats_two_transfers():
@@ -183,6 +193,13 @@ def test_kswaps_bring_ssi_to_the_optimum_on_the_paper_example():
     assert result.D == result.extra["kswap"]["D_after"] == optimum(inst.cost_model()).D == 19.0
 
 
+def test_max_moves_stops_early_and_says_so():
+    costs = CostModel([[5, 1], [5, 1], [5, 1]], np.zeros((2, 2)))
+    r = kswap(costs, [0, 0, 0], K=1, max_moves=2)
+    assert r.moves == 2 and r.allocation.count(1) == 2 and not r.k_optimal
+    assert kswap(costs, [0, 0, 0], K=1).k_optimal
+
+
 def test_only_allowed_agents_receive():
     costs = CostModel([[5, 1, 1]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]])
     assert kswap(costs, [0], 1, allowed=[True, False, True]).allocation == [2]
@@ -194,7 +211,7 @@ def test_result_and_exchange_to_dict():
     assert d["D_before"] == 19.0 and d["D_after"] == 17.0 and d["allocation"] == [0, 2, 2, 1]
     assert d["exchanges"] == [{"kind": "cluster", "moves": [[1, 0, 2], [2, 0, 2]], "delta": -2.0,
                                "agents": [0, 2]}]
-    assert d["counts"] == dict.fromkeys(KINDS, 0) | {"cluster": 1} and d["moves"] == 1
+    assert d["counts"] == dict.fromkeys(KINDS, 0) | {"cluster": 1} and d["moves"] == 1 and d["k_optimal"]
     assert Exchange("swap", [(0, 3, 1), (1, 1, 3)], -1.0).agents() == [1, 3]
 
 
