@@ -82,7 +82,8 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, bids: str = "m
         options = protocol_options(name, "marginal" if name == "join" else bids)
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
                                **model_options)
-        rows.append({"protocol": name, "D": d["D"], "G": d["G"], "gap": d["gap"],
+        rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"],
+                     "gap": d["gap"],
                      "messages": d["messages"]["sent"], "communication_cost": d["communication_cost"],
                      "ticks": d["ticks"], "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
     rows += central_rows(instance, best)

@@ -33,7 +33,7 @@ def run(args) -> int:
         return 0
     print(f"{inst.n} agents, {inst.m} subtasks, seed {args.seed}; optimal D = {report['optimal_D']:.2f}"
           + ("" if report["optimal_D_exact"] else f" (best known, {report['optimal_method']})"))
-    rows = [[r["protocol"], r["D"], r["G"], "-" if r["gap"] is None else f"{100 * r['gap']:.1f}%",
+    rows = [[r["protocol"] + ("" if r.get("bids", args.bids) == args.bids else f" ({r['bids']} bids)"), r["D"], r["G"], "-" if r["gap"] is None else f"{100 * r['gap']:.1f}%",
              r["messages"], r["communication_cost"], r["ticks"], r["unallocated"], r["payments"]]
             for r in report["rows"]]
     print(format_table(["protocol", "D", "G", "gap", "messages", "comm. cost", "ticks", "unallocated",
