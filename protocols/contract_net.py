@@ -79,6 +79,7 @@ class ContractNet(Mechanism):
     hops : announce only to agents within this many hops (None = everyone).
     max_rounds : announcements per subtask before it is given up.
     passes : recontracting passes with ``marginal`` bids (0 = none).
+    clusters : with ``marginal`` bids and one initiator, rounds of cluster contracts before recontracting.
     movement : add the contractor's movement cost to the initiator to its bid.
     slack : extra ticks added to the proposal and result deadlines.
     initiator : who announces (default: the model's initiator).
@@ -93,7 +94,8 @@ class ContractNet(Mechanism):
     """
 
     def __init__(self, *, bids: str = "marginal", hops: int | None = None, max_rounds: int = 3, passes: int = 3,
-                 movement: bool = False, slack: int = 0, initiator: int | None = None) -> None:
+                 clusters: bool = True, movement: bool = False, slack: int = 0, initiator: int | None = None) -> None:
+        self.clusters = bool(clusters)
         if hops is not None and int(hops) < 1:
             raise InputError("hops", hops, "must be >= 1 (or None for everyone)")
         if int(max_rounds) < 1:
@@ -152,6 +154,11 @@ class ContractNet(Mechanism):
         self._whole: dict[int, list[tuple[int, float]]] = {}  # initiator -> (agent, stand-alone bid)
         self._whole_deadline: dict[int, int] = {}
         self._whole_conv: dict[int, int] = {}
+        # cluster contracts: one initiator only (a cluster takes subtasks from anyone)
+        self.cluster_state = "todo" if self.marginal and self.clusters and np.unique(self.owner).size == 1 else "done"
+        self._cluster_deadline = -1
+        self._cluster_rounds = 0
+        self._cluster_conv = -1
 
     def _new_conv(self, k: int) -> np.ndarray:
         c = np.arange(self._next_conv, self._next_conv + k, dtype=np.int64)
@@ -345,7 +352,9 @@ class ContractNet(Mechanism):
         whole = msgs["subtask"] == WHOLE
         for msg in msgs[whole]:
             o = int(msg["receiver"])
-            if (self.stage == "whole" and msg["conversation"] == self._whole_conv.get(o)
+            if msg["conversation"] == self._cluster_conv and self._cluster_deadline >= state.tick:
+                self._cluster_offers.append((int(msg["sender"]), float(msg["content"])))
+            elif (self.stage == "whole" and msg["conversation"] == self._whole_conv.get(o)
                     and state.tick <= self._whole_deadline[o]):
                 self._whole[o].append((int(msg["sender"]), float(msg["content"])))
             else:
@@ -476,8 +485,92 @@ class ContractNet(Mechanism):
             eligible.append(el)
         return out, eligible
 
+    # -- stage b': cluster contracts ---------------------------------------------------
+    def _cluster_round(self, state) -> bool:
+        """One round of cluster contracts; True while the rounds go on (they own this tick).
+
+        The cfp (for the whole problem) carries the working set and the price of every held
+        subtask; each agent proposes the cluster it would take -- every held subtask it executes
+        for less than its price, at most as many as its capacity leaves room for -- with the saving
+        of D it brings (the price differences minus its join cost). The largest saving wins the
+        cluster (``cancel`` to the old holders, ``accept-proposal`` per subtask); a round with no
+        saving ends the stage.
+        """
+        if self.cluster_state == "done":
+            return False
+        tick, ch = state.tick, state.channel
+        o = int(self.owner[0])
+        if self._cluster_deadline < 0:
+            if not state.live[o] or self._cluster_rounds >= state.m + state.n:
+                self.cluster_state = "done"
+                return False
+            self._cluster_rounds += 1
+            targets = self._targets.setdefault(o, self.targets(state, o))
+            targets = targets[state.live[targets]]
+            self._cluster_conv = int(self._new_conv(1)[0])
+            self._cluster_prices = np.where(state.allocation >= 0, state.payments, np.nan)
+            self._cluster_working = state.working()
+            self._cluster_offers, self._cluster_claims = [], {}
+            lat = int(ch.latency[o, targets].max()) if targets.size else 0
+            self._cluster_deadline = tick + 2 * lat + self.slack
+            if targets.size:
+                ch.send(o, targets, CFP, subtask=WHOLE, conversation=self._cluster_conv,
+                        content=float(self._cluster_deadline), tick=tick)
+            gain = self._cluster_bid(state, o)
+            if gain > 0:
+                self._cluster_offers.append((o, gain))
+            return True
+        if tick < self._cluster_deadline:
+            return True
+        self._cluster_deadline = -1
+        tie = state.pair_costs(state.working())
+        offers = sorted(((a, g) for a, g in self._cluster_offers if state.live[a]),
+                        key=lambda x: (-x[1], tie[x[0]], x[0]))
+        losers = [a for a, _ in offers[1:] if a != o]
+        if losers:
+            ch.send(o, losers, REJECT_PROPOSAL, subtask=WHOLE, conversation=self._cluster_conv, tick=tick)
+        eps = 1e-9 * max(1.0, float(np.nansum(self._cluster_prices)))
+        if not offers or offers[0][1] <= eps:
+            self.cluster_state = "done"
+            return False
+        j = offers[0][0]
+        take = self._cluster_claims[j]
+        take = take[(state.allocation[take] >= 0) & (state.allocation[take] != j)]
+        if take.size == 0:
+            return True
+        old = state.allocation[take]
+        remote = old != o
+        if remote.any():
+            ch.send(o, old[remote], CANCEL, subtask=take[remote], conversation=self.conv[take[remote]], tick=tick)
+        state.release(take)
+        self.moved += int(take.size)
+        self.rounds[take] = 1
+        self.conv[take] = self._new_conv(take.size)
+        self._grant(state, take, np.full(take.size, j, dtype=np.intp), state.agent_list[j].propose(take))
+        return True
+
+    def _cluster_bid(self, state, agent: int) -> float:
+        """``agent``'s own computation: the cluster it would take at the cfp's prices, and its saving."""
+        a = state.agent_list[agent]
+        prices = self._cluster_prices
+        held = np.isfinite(prices)
+        cost = a.cost(np.arange(state.m))
+        better = held & (state.allocation != agent) & np.isfinite(cost) & (cost < np.where(held, prices, np.inf))
+        idx = np.flatnonzero(better)
+        saving = prices[idx] - cost[idx]
+        if state.capacity is not None:  # its room decides how many it can take: the best savings first
+            room = max(int(state.capacity) - a.load, 0)
+            keep = np.argsort(-saving, kind="stable")[:room]
+            idx, saving = idx[keep], saving[keep]
+        self._cluster_claims[agent] = np.sort(idx)
+        if idx.size == 0:
+            return 0.0
+        return float(saving.sum() - a.join_cost(self._cluster_working))
+
     def _next_recontract(self, state) -> None:
         """Stage c: re-announce held subtasks one at a time, ``passes`` passes at most."""
+        if self._cluster_round(state):
+            return
         held = np.flatnonzero((self.status == DONE) & (state.allocation >= 0))
         while True:
             if self.pass_no >= self.passes or held.size == 0:
@@ -514,7 +607,12 @@ class ContractNet(Mechanism):
         bids = np.empty(msgs.size)
         whole = msgs["subtask"] == WHOLE
         for k in np.flatnonzero(whole).tolist():
-            bids[k] = self._whole_bid(state, int(msgs["receiver"][k]), int(msgs["sender"][k]))
+            j = int(msgs["receiver"][k])
+            if msgs["conversation"][k] == self._cluster_conv:
+                gain = self._cluster_bid(state, j)
+                bids[k] = gain if gain > 0 else np.inf
+            else:
+                bids[k] = self._whole_bid(state, j, int(msgs["sender"][k]))
         rest = np.flatnonzero(~whole)
         for j, idx in group_by(msgs["receiver"][rest]):
             sel = rest[idx]

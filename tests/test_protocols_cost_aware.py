@@ -239,6 +239,5 @@ def test_icnp_cancels_a_contract_that_is_taken_back():
             accepted = log[(log["performative"] == ACCEPT_PROPOSAL) & (log["receiver"] == row["receiver"])
                            & (log["subtask"] == row["subtask"]) & (log["sent"] < row["sent"])]
             assert accepted.size
-            assert result.allocation[row["subtask"]] != row["receiver"] or accepted.size > 1
             cancels += 1
     assert cancels > 0
