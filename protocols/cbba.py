@@ -15,22 +15,21 @@ agent j's bid for a subtask is ``C[i, j] + load_penalty * |bundle|``. The true
 marginal cost of D would charge the join cost on an agent's first subtask only,
 so its marginal costs would *fall* as its bundle grows, which breaks the
 diminishing-marginal-gain condition that makes CBBA conflict-free. With
-``bids="marginal"`` (default) each agent bids a surrogate that keeps the
-condition and includes the join cost, in *epochs*:
+``bids="marginal"`` (default) the agents first agree on a reference set R of
+participants by *flood epochs* -- each a max-consensus over neighbour-only
+messages, as CBBA spreads winning bids --, then run CBBA on bids that keep the
+condition:
 
-* epoch 0 finds, by the same neighbour-only flooding, the agent with the
-  smallest stand-alone cost D({j}) (the seed);
-* in every later epoch, agent j bids ``C[i, j] + load_penalty * |bundle| +
-  J_j`` with ``J_j`` its pair cost to the reference set R (the seed, then the
-  winners the previous epoch agreed on) -- the same for every subtask it
-  adds, so the bids never fall as its bundle grows and CBBA converges
-  conflict-free. Every subtask it adds carries its full join cost, so an
-  agent joins only where its execution cost beats the members' by more than
-  that;
-* when an epoch has converged, every agent knows the agreed allocation and
-  the public pair costs, so all compute its D alike; the epochs stop when the
-  winners repeat or after ``epochs``, and the allocation of the epoch with the
-  smallest D stands.
+* the seed epoch floods the agent with the smallest stand-alone cost D({j});
+  it founds R;
+* each join epoch floods the largest saving an outsider computes for itself:
+  what D loses if it joins R and takes every subtask it executes for less
+  than R's members (R's prices are what the agreed bids say), minus its join
+  cost; the winner joins, until no saving is left (or ``epochs`` joins);
+* the bundle epoch is CBBA with bids ``C[i, j] + load_penalty * |bundle| +
+  J_j``: 0 for a member of R, the full join cost to R for an outsider -- the
+  same for every subtask of its bundle, so bids never fall as bundles grow and
+  the allocation is conflict-free.
 
 The run has converged when every live agent holds the same view, every winner
 in it is alive, and nothing changed during the tick; the rounds (ticks) to get there are reported. An agent
@@ -63,7 +62,7 @@ class CBBA(Mechanism):
     ----------
     bids : ``marginal`` (default: epochs of surrogate bids with the join cost) or ``execution``.
     load_penalty : added to an agent's bid per subtask already in its bundle (>= 0).
-    epochs : with ``marginal`` bids, how many bidding epochs after the seed at most (>= 1).
+    epochs : with ``marginal`` bids, how many agents may join the seed by flood epochs at most (>= 1).
     bundle_limit : at most this many subtasks per agent (default: the model's
         capacity, else unlimited).
 
@@ -77,7 +76,7 @@ class CBBA(Mechanism):
     """
 
     def __init__(self, *, bids: str = "marginal", load_penalty: float = 0.0, bundle_limit: int | None = None,
-                 epochs: int = 6) -> None:
+                 epochs: int = 20) -> None:
         self.bids = check_bids(bids)
         if int(epochs) < 1:
             raise InputError("epochs", epochs, "must be >= 1")
@@ -105,14 +104,14 @@ class CBBA(Mechanism):
         everything = np.arange(m)
         self.cost = np.stack([a.propose(everything) for a in state.agent_list])
         self.pen = np.zeros(n)
-        self.epoch = 0 if self.bids == "marginal" else 1
+        self.epoch = 0
         self.epoch_start = 0
-        self.history: list[tuple] = []  # per converged epoch: D, bundles, y, z, winners
-        self.seen_sets: set[bytes] = set()
-        if self.epoch == 0:  # each agent's stand-alone cost, flooded to find the smallest (the seed)
-            alone = np.where(np.isfinite(self.cost), self.cost, _PENALTY).sum(axis=1)
-            self.seed_cost = alone.copy()
-            self.seed = np.arange(n, dtype=np.intp)
+        self.phase = "seed" if self.bids == "marginal" else "bundle"
+        self.members = np.zeros(n, dtype=bool)  # the reference set R the flood epochs agree on
+        self.joins = 0
+        self.cover = np.where(np.isfinite(self.cost), self.cost, _PENALTY)  # covering first
+        if self.phase == "seed":  # each agent's stand-alone cost, flooded to find the smallest (the seed)
+            self._start_flood(self.cover.sum(axis=1))
 
     # -- one agent's computations ---------------------------------------------------
     def _consensus(self, i: int, k: int, yk, zk, sk, tick: int) -> None:
@@ -181,47 +180,51 @@ class CBBA(Mechanism):
             yi[t], zi[t] = bid[t], i
 
     # -- the mechanism -------------------------------------------------------------------
-    def _flood_seed(self, state, msgs, tick: int) -> bool:
-        """Epoch 0: every agent keeps the smallest (stand-alone cost, agent) it has heard of."""
-        before = self.seed.copy()
+    def _start_flood(self, values: np.ndarray) -> None:
+        """Every agent starts a flood epoch believing in its own (value, index)."""
+        self.flood_val = np.asarray(values, dtype=float).copy()
+        self.flood_who = np.arange(self.flood_val.size, dtype=np.intp)
+
+    def _flood(self, msgs, tick: int) -> bool:
+        """One tick of a flood epoch: every agent keeps the smallest (value, agent) it has heard of."""
+        before = self.flood_who.copy()
         for msg in msgs:
             k, i, t = int(msg["sender"]), int(msg["receiver"]), int(msg["sent"])
-            ck, sk = self.sent[t][1]
-            if (ck[k], sk[k]) < (self.seed_cost[i], self.seed[i]):
-                self.seed_cost[i], self.seed[i] = ck[k], sk[k]
+            vk, wk = self.sent[t][1]
+            if (vk[k], wk[k]) < (self.flood_val[i], self.flood_who[i]):
+                self.flood_val[i], self.flood_who[i] = vk[k], wk[k]
             self.heard[i, k] = tick
-        return not np.array_equal(before, self.seed)
+        return not np.array_equal(before, self.flood_who)
 
-    def _next_epoch(self, state) -> bool:
-        """An epoch has converged: score it, and start the next one unless the winners repeat.
-        Returns True when the run is over."""
+    def _gains(self, state) -> np.ndarray:
+        """Each agent's own computation: what D saves if it joins R and takes every subtask it
+        executes for less than R's price (minus its join cost); -inf for members."""
+        price = self.cover[self.members].min(axis=0)
+        saving = np.maximum(price[None, :] - self.cover, 0.0).sum(axis=1)
+        join = np.array([a.join_cost(self.members) for a in state.agent_list])
+        return np.where(self.members | ~state.live, -np.inf, saving - join)
+
+    def _flood_done(self, state) -> None:
+        """A flood epoch has agreed: the seed joins R, or the best joiner does if it saves anything;
+        when nobody does, the bundle epoch allocates among R (outsiders pay their join cost)."""
         live = np.flatnonzero(state.live)
-        if self.epoch == 0:
-            ref = np.zeros(state.n, dtype=bool)
-            ref[int(self.seed[live[0]])] = True
-        else:
-            alloc = self.z[live[0]]
-            ok = alloc >= 0
-            ref = np.zeros(state.n, dtype=bool)
-            ref[alloc[ok]] = True
-            D = float(self.cost[alloc[ok], np.flatnonzero(ok)].sum() + state.pair_costs(ref)[ref].sum() / 2.0)
-            D += _PENALTY * float((~ok).sum())
-            self.history.append((D, [list(b) for b in self.bundles], self.y.copy(), self.z.copy(), ref))
-            key = ref.tobytes()
-            if key in self.seen_sets or self.epoch >= self.epochs:
-                # the best epoch whose winners are all still alive (this one's are)
-                alive = [h for h in self.history if state.live[h[4]].all()]
-                _, bundles, y, z, _ = min(alive, key=lambda h: h[0])
-                self.bundles, self.y, self.z = [list(b) for b in bundles], y, z
-                return True
-            self.seen_sets.add(key)
+        winner = int(self.flood_who[live[0]])
+        value = float(self.flood_val[live[0]])
+        eps = 1e-9 * max(1.0, float(self.cover[self.members].min(axis=0).sum()) if self.members.any() else 1.0)
+        grow = self.phase == "seed" or (-value > eps and self.joins < self.epochs and state.live[winner])
         self.epoch += 1
         self.epoch_start = state.tick
-        self.pen = np.array([a.pair_cost(ref) for a in state.agent_list])
+        if grow:
+            self.members[winner] = True
+            self.joins += self.phase == "grow"
+            self.phase = "grow"
+            self._start_flood(-self._gains(state))
+            return
+        self.phase = "bundle"
+        self.pen = np.array([0.0 if self.members[a.index] else a.join_cost(self.members) for a in state.agent_list])
         self.y[:] = np.inf
         self.z[:] = NONE
         self.bundles = [[] for _ in range(state.n)]
-        return False
 
     def step(self, state) -> StepResult:
         tick, ch = state.tick, state.channel
@@ -229,13 +232,13 @@ class CBBA(Mechanism):
         live = np.flatnonzero(state.live)
         msgs = state.inbox[state.inbox["performative"] == INFORM] if state.inbox.size else state.inbox
         msgs = msgs[msgs["content"] == self.epoch] if msgs.size else msgs  # views of an earlier epoch are stale
-        if self.epoch == 0:
-            changed = self._flood_seed(state, msgs, tick)
-            self.sent[tick] = (None, (self.seed_cost.copy(), self.seed.copy()))
+        if self.phase != "bundle":
+            changed = self._flood(msgs, tick)
+            self.sent[tick] = (None, (self.flood_val.copy(), self.flood_who.copy()))
             self._send_views(state, live, tick)
-            agree = bool((self.seed[live] == self.seed[live[0]]).all()) if live.size else True
-            if agree and not changed and tick > 1 and live.size:
-                self._next_epoch(state)
+            agree = bool((self.flood_who[live] == self.flood_who[live[0]]).all()) if live.size else True
+            if agree and not changed and tick > self.epoch_start + 1 and live.size:
+                self._flood_done(state)
             self.rounds = tick
             return StepResult(done=False)
         for msg in msgs:
@@ -258,8 +261,6 @@ class CBBA(Mechanism):
             w = zl[0][zl[0] >= 0]
             agree = bool(state.live[w].all())
         settled = agree and not changed and tick > self.epoch_start + 1
-        if settled and self.bids == "marginal" and live.size:
-            settled = self._next_epoch(state)
         self._ledger(state)
         self.converged = settled
         return StepResult(done=self.converged)
@@ -309,4 +310,5 @@ class CBBA(Mechanism):
         out = {"rounds": self.rounds, "converged": self.converged}
         if self.bids == "marginal":
             out["epochs"] = self.epoch
+            out["reference_set"] = np.flatnonzero(self.members).tolist()
         return out
