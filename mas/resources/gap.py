@@ -127,6 +127,10 @@ def _parse_many(tokens: list[int], p: Path) -> list[GapInstance]:
     return out
 
 
+#: the tabu phase of ``solve_gap`` ends after this many steps per job without a better assignment
+_TABU_PATIENCE = 50
+
+
 @dataclass
 class GapSolution:
     """A solved instance: agent (from 0) per job, the total cost, and what is proven about it.
@@ -283,9 +287,10 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     The exact method starts HiGHS from the greedy assignment improved by shifts
     and swaps, and never returns anything worse than that start. With a
     ``time_limit`` it first gives HiGHS a tenth of the time (easy instances are
-    proven there), then spends half of what is left on a large-neighbourhood
-    search (``mas.resources.gap_lns``), then hands the best assignment found to
-    HiGHS for the rest, which improves the bound and may prove it optimal.
+    proven there), then runs a tabu search (``mas.resources.gap_tabu``) for up
+    to 30% of it (less when it stops finding better assignments), then hands
+    the best assignment found to HiGHS for the rest, which improves it
+    further, raises the bound and may prove it optimal.
 
     Returns
     -------
@@ -344,10 +349,11 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     status = run.status
     if time_limit is not None and not certify(best_value, bound, maximize=maximize, integer=integer).optimal \
             and best is not None:
-        from mas.resources.gap_lns import gap_lns
+        from mas.resources.gap_tabu import gap_tabu
 
-        best = gap_lns(inst, best, maximize=maximize, time_limit=0.5 * left(), seed=seed,
-                       bound=bound if integer else None)
+        proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
+        best = gap_tabu(inst, best, maximize=maximize, time_limit=0.3 * time_limit, seed=seed,
+                        bound=proven if integer else None, patience=_TABU_PATIENCE * inst.jobs)
         best_value = inst.check(best)
         if not certify(best_value, bound, maximize=maximize, integer=integer).optimal:
             a, run = gap_exact(inst, maximize=maximize, time_limit=left(), start=best)
