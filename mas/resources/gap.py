@@ -288,8 +288,9 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     and swaps, and never returns anything worse than that start. With a
     ``time_limit`` it first gives HiGHS a tenth of the time (easy instances are
     proven there), then runs a tabu search (``mas.resources.gap_tabu``) for up
-    to 30% of it (less when it stops finding better assignments), then hands
-    the best assignment found to HiGHS for the rest, which improves it
+    to 30% of it (less when it stops finding better assignments), then a
+    large-neighbourhood search (``mas.resources.gap_lns``) for up to 30%, then
+    hands the best assignment found to HiGHS for the rest, which improves it
     further, raises the bound and may prove it optimal.
 
     Returns
@@ -349,11 +350,14 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     status = run.status
     if time_limit is not None and not certify(best_value, bound, maximize=maximize, integer=integer).optimal \
             and best is not None:
+        from mas.resources.gap_lns import gap_lns
         from mas.resources.gap_tabu import gap_tabu
 
         proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
         best = gap_tabu(inst, best, maximize=maximize, time_limit=0.3 * time_limit, seed=seed,
                         bound=proven if integer else None, patience=_TABU_PATIENCE * inst.jobs)
+        best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.3 * time_limit, 0.5 * left()), seed=seed,
+                       bound=proven if integer else None)
         best_value = inst.check(best)
         if not certify(best_value, bound, maximize=maximize, integer=integer).optimal:
             a, run = gap_exact(inst, maximize=maximize, time_limit=left(), start=best)
