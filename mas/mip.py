@@ -206,7 +206,8 @@ def run_highs(c, A, row_lower, row_upper, col_lower, col_upper, integrality, *, 
     Parameters
     ----------
     integrality : array of 0/1 (1 = integer column)
-    start : full column vector of a feasible point, or None
+    start : full column vector of a feasible point, or None (HiGHS ignores an infeasible one);
+        callers keep their start themselves, so that they never return anything worse
     integer : whether the optimum is known to be an integer (sets the absolute gap just below 1)
 
     Returns
@@ -242,8 +243,6 @@ def run_highs(c, A, row_lower, row_upper, col_lower, col_upper, integrality, *, 
     x = None
     if info.primal_solution_status == 2:  # 2 = feasible
         x = np.asarray(h.getSolution().col_value)
-    if x is None and start is not None:  # HiGHS keeps the start; some versions do not report it back
-        x = np.asarray(start, dtype=float)
     value = None if x is None else float(c @ x + offset)
     internal = info.mip_dual_bound if ints.size else info.objective_function_value  # of min sign * c.x
     bound = sign * float(internal) + offset

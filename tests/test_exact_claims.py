@@ -251,3 +251,19 @@ def test_gap_and_place_commands_run_without_importing_mesa():
                          env=_env())
     assert out.returncode == 0, out.stderr
     assert out.stdout.rstrip().endswith("no mesa")
+
+
+def test_selection_milp_certificates_under_a_tiny_time_limit_never_claim_more_than_proven():
+    from mas.selection.exhaustive import exhaustive
+    from mas.selection.milp import milp_strategy
+
+    model = near_tie_costs(5, n=9, m=6)
+    best = exhaustive(model, range(1, 10))
+    found = milp_strategy(model, range(1, 10), time_limit=1e-3)
+    for k, cert in found.certificates.items():
+        assert cert.optimal == (cert.gap == 0.0)
+        assert cert.bound <= model.D(best[k]) <= cert.value  # the bound is valid, the value is feasible
+        if cert.optimal:
+            assert cert.value == model.D(best[k])
+        else:
+            assert cert.status == "time limit"
