@@ -293,6 +293,14 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     hands the best assignment found to HiGHS for the rest, which improves it
     further, raises the bound and may prove it optimal.
 
+    Parameters
+    ----------
+    inst : GapInstance
+    maximize : maximise the total instead of minimising it
+    algorithm : "exact" or "greedy"
+    time_limit : seconds for the whole exact solve (None: HiGHS until proven, no search phases)
+    seed : int or numpy Generator for the tie-breaking of the search phases
+
     Returns
     -------
     GapSolution
