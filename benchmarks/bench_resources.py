@@ -1,7 +1,14 @@
-"""Benchmarks of mas.resources: exact GAP on the c-type instances, greedy placement at scale.
+"""Benchmarks of mas.resources: exact GAP on the c-type instances, hard type-D GAP, greedy placement at scale.
 
-    PYTHONPATH=. python benchmarks/bench_resources.py            # both parts
-    PYTHONPATH=. python benchmarks/bench_resources.py --part gap  # or --part place
+    PYTHONPATH=. python benchmarks/bench_resources.py             # gap and place
+    PYTHONPATH=. python benchmarks/bench_resources.py --part gap   # or --part place
+    PYTHONPATH=. python benchmarks/bench_resources.py --part hard --seconds 120
+
+Hard: OR-Library type D with 100 jobs (d05100, d10100, d20100), the best value
+found in ``--seconds`` by ``solve_gap`` (HiGHS, tabu search, large-neighbourhood
+search, HiGHS from the best start) against HiGHS on the plain model
+(``scipy.optimize.milp``, default options, the same time limit) in the same
+run, each as its gap to the best known value (``scenarios/data/gap/best_known.tsv``).
 
 GAP: seconds of the exact solver (HiGHS) per instance, minimising and
 maximising, next to the greedy heuristic in the same run (its time, and its gap
@@ -34,7 +41,7 @@ def bench_gap(repeat: int) -> None:
         if line.strip():
             name, value, _ = line.split("\t")
             optima[name] = float(value)
-    print("Exact GAP (HiGHS via scipy.optimize.milp) vs regret greedy, best of", repeat)
+    print("Exact GAP (HiGHS at zero gap, from the greedy + local-search start) vs regret greedy, best of", repeat)
     print(f"{'instance':>9} {'size':>7} {'sense':>5} {'optimum':>8} {'exact s':>8} {'greedy':>7} "
           f"{'greedy s':>9} {'greedy gap':>10}")
     for name in ("c0515_1", "c0824_2", "c1060_5"):
@@ -48,6 +55,46 @@ def bench_gap(repeat: int) -> None:
             gap = abs(gr.objective_value - opt) / opt
             print(f"{name:>9} {inst.agents:>2}x{inst.jobs:<4} {'max' if maximize else 'min':>5} {opt:>8.0f} "
                   f"{ex.seconds:>8.3f} {gr.objective_value:>7.0f} {gr.seconds:>9.4f} {gap:>10.2%}")
+
+
+def plain_highs(inst, time_limit: float) -> tuple[float | None, bool]:
+    """HiGHS on the plain binary program with its default options (0.01% relative gap): the baseline."""
+    import scipy.sparse as sp
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m, n = inst.agents, inst.jobs
+    size = m * n
+    ii, jj = np.divmod(np.arange(size), n)
+    assign = sp.csr_array((np.ones(size), (jj, np.arange(size))), shape=(n, size))
+    cap = sp.csr_array((inst.weight.ravel(), (ii, np.arange(size))), shape=(m, size))
+    res = milp(inst.cost.ravel(), constraints=[LinearConstraint(assign, 1, 1),
+                                               LinearConstraint(cap, -np.inf, inst.capacity)],
+               integrality=np.ones(size), bounds=Bounds(0, 1), options={"time_limit": time_limit})
+    if res.x is None:
+        return None, False
+    return inst.check(res.x.reshape(m, n).argmax(axis=0)), res.status == 0
+
+
+def bench_hard(seconds: float, names: list[str]) -> None:
+    best = {}
+    for line in (GAP_DIR / "best_known.tsv").read_text().split("\n"):
+        if line.strip():
+            name, value, *_ = line.split("\t")
+            best[name] = float(value)
+    print(f"Hard GAP (type D, minimise), {seconds:g} s each; load {Path('/proc/loadavg').read_text().split()[:3]}")
+    print(f"{'instance':>9} {'best known':>10} {'plain HiGHS':>11} {'gap':>6} {'cpu s':>6} {'ours':>6} {'gap':>6} "
+          f"{'cpu s':>6} {'bound':>6} {'optimal':>7}")
+    for name in names:
+        (inst,) = read_gap(GAP_DIR / name)
+        c0 = time.process_time()
+        plain, _ = plain_highs(inst, seconds)
+        c1 = time.process_time()
+        ours = solve_gap(inst, time_limit=seconds)
+        c2 = time.process_time()
+        bk = best[name]
+        print(f"{name:>9} {bk:>10.0f} {plain:>11.0f} {(plain - bk) / bk:>6.2%} {c1 - c0:>6.0f} "
+              f"{ours.objective_value:>6.0f} {(ours.objective_value - bk) / bk:>6.2%} {c2 - c1:>6.0f} "
+              f"{ours.bound:>6.0f} {str(ours.optimal):>7}", flush=True)
 
 
 def make_instance(tasks: int, nodes: int, kinds: int, load: float, seed: int) -> PlacementProblem:
@@ -92,7 +139,10 @@ def bench_place(tasks: int, nodes: int, kinds: int, load: float, seed: int, rule
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=("gap", "place", "all"), default="all")
+    ap.add_argument("--part", choices=("gap", "hard", "place", "all"), default="all",
+                    help="all = gap and place (hard takes 2 x --seconds per instance)")
+    ap.add_argument("--seconds", type=float, default=120.0, help="time limit per solve of --part hard")
+    ap.add_argument("--instances", default="d05100,d10100,d20100", help="instances of --part hard")
     ap.add_argument("--repeat", type=int, default=3, help="GAP runs per instance (best is reported)")
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--nodes", type=int, default=1_000)
@@ -105,6 +155,8 @@ def main() -> None:
     if args.part in ("gap", "all"):
         bench_gap(args.repeat)
         print()
+    if args.part == "hard":
+        bench_hard(args.seconds, args.instances.split(","))
     if args.part in ("place", "all"):
         bench_place(args.tasks, args.nodes, args.kinds, args.load, args.seed, args.rules.split(","),
                     not args.no_naive)

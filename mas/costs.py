@@ -86,10 +86,16 @@ class SweepRow:
     D: float
     G: float
     working: int | None  # None where counting was skipped (see CostModel.sweep)
+    #: what an exact strategy proved for this k (mas.mip.Certificate), None for heuristics
+    certificate: object | None = None
 
     def to_dict(self) -> dict:
-        return {"k": self.k, "participants": self.participants, "D": _finite_or_inf(self.D),
-                "G": _finite_or_inf(self.G), "working": self.working}
+        d = {"k": self.k, "participants": self.participants, "D": _finite_or_inf(self.D),
+             "G": _finite_or_inf(self.G), "working": self.working}
+        if self.certificate is not None:
+            c = self.certificate
+            d.update(optimal=c.optimal, bound=_finite_or_inf(c.bound), gap=_finite_or_inf(c.gap), status=c.status)
+        return d
 
 
 @dataclass(frozen=True)
@@ -341,13 +347,14 @@ class CostModel:
         best_k = min(finite, key=lambda k: (values[k][1], k)) if finite else None
         count_all = self.m * sum(ks) <= self.WORKING_BUDGET
         rows = []
+        certificates = getattr(sets, "certificates", {})
         for k in ks:
             if k not in values:
-                rows.append(SweepRow(k, None, float("inf"), float("inf"), 0))
+                rows.append(SweepRow(k, None, float("inf"), float("inf"), 0, certificates.get(k)))
                 continue
             S = sorted(sets[k])
             working = self.evaluate(S).working if count_all or k == best_k else None
-            rows.append(SweepRow(k, S, *values[k], working))
+            rows.append(SweepRow(k, S, *values[k], working, certificates.get(k)))
         return Sweep(rows, name, best_k)
 
 

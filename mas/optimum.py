@@ -12,6 +12,13 @@ size. It is exact by enumeration up to ``exact_max_agents`` agents, by one MILP
 (no size constraint) up to ``milp_max_agents``, and otherwise the best D the
 greedy/local sweep finds -- an upper bound, said so by ``exact = False``
 (``lower_bound`` = sum of the cheapest costs is then given too).
+
+``exact`` is True only when the optimality is proven at zero gap (the MILP:
+integer costs, bound within 1 of D; real costs, ``mas.mip``'s tolerance).
+``bound`` is the best proven lower bound on the optimum (D itself when exact)
+and ``gap`` = (D - bound) / bound; a MILP stopped by its time limit keeps the
+better of its incumbent and the local sweep, with its bound, and says
+``"milp (time limit)"``.
 """
 
 from __future__ import annotations
@@ -28,9 +35,18 @@ class Optimum:
     exact: bool
     method: str
     lower_bound: float
+    bound: float | None = None
+    gap: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _with_gap(D: float, participants, exact: bool, method: str, lower: float, bound: float) -> Optimum:
+    from mas.mip import relative_gap
+
+    bound = D if exact else max(bound, lower)
+    return Optimum(D, participants, exact, method, lower, bound, 0.0 if exact else relative_gap(D, bound))
 
 
 def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
@@ -48,9 +64,13 @@ def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
     if n <= exact_max_agents:
         return _from_sweep(costs, "exhaustive", True, lower)
     if n <= milp_max_agents:
-        s = _milp_any_k(costs, time_limit)
-        if s is not None:
-            return Optimum(costs.D(s), sorted(s), True, "milp", lower)
+        s, cert = _milp_any_k(costs, time_limit)
+        if s is not None and cert.optimal:
+            return _with_gap(costs.D(s), sorted(s), True, "milp", lower, cert.bound)
+        sweep = _from_sweep(costs, "local", False, lower)
+        if s is not None and costs.D(s) < sweep.D:
+            return _with_gap(costs.D(s), sorted(s), False, "milp (time limit)", lower, cert.bound)
+        return _with_gap(sweep.D, sweep.participants, False, "local (upper bound)", lower, cert.bound)
     if n <= 200:
         return _from_sweep(costs, "local", False, lower)
     return _greedy_prefixes(costs, lower)
@@ -65,26 +85,32 @@ def _greedy_prefixes(costs, lower) -> Optimum:
     pairs = np.cumsum(np.tril(costs.W[np.ix_(o, o)], -1).sum(axis=1))
     k = int(np.argmin(execution + pairs)) + 1
     S = sorted(o[:k].tolist())
-    return Optimum(costs.D(S), S, False, "greedy (upper bound)", lower)
+    return _with_gap(costs.D(S), S, False, "greedy (upper bound)", lower, lower)
 
 
 def _from_sweep(costs, strategy, exact, lower) -> Optimum:
     sweep = costs.sweep(strategy)
     rows = [r for r in sweep.rows if np.isfinite(r.D)]
     best = min(rows, key=lambda r: (r.D, r.k))
-    return Optimum(best.D, best.participants, exact, strategy + ("" if exact else " (upper bound)"), lower)
+    return _with_gap(best.D, best.participants, exact, strategy + ("" if exact else " (upper bound)"), lower, lower)
 
 
 def _milp_any_k(costs, time_limit):
-    from scipy.optimize import Bounds, milp
+    """(best set or None, mas.mip.Certificate) of the size-free MILP at zero gap, started from greedy's best prefix."""
+    import scipy.sparse as sp
 
+    from mas.mip import certify, run_highs
     from mas.selection.milp import _Program
 
     prog = _Program(costs.C, costs.W)
-    options = {"disp": False}
-    if time_limit is not None:
-        options["time_limit"] = time_limit
-    res = milp(prog.c, constraints=prog.fixed, integrality=prog.integrality, bounds=Bounds(0.0, 1.0), options=options)
-    if res.x is None or not res.success:
-        return None
-    return [j for j in range(prog.n) if res.x[j] > 0.5]
+    rows = prog.fixed
+    A = sp.vstack([r.A for r in rows], format="csr")
+    lo = np.concatenate([np.broadcast_to(r.lb, (r.A.shape[0],)) for r in rows])
+    hi = np.concatenate([np.broadcast_to(r.ub, (r.A.shape[0],)) for r in rows])
+    start = _greedy_prefixes(costs, 0.0).participants
+    run = run_highs(prog.c, A, lo, hi, np.zeros(prog.size), np.ones(prog.size), prog.integrality,
+                    offset=prog.offset, start=prog._start(start), time_limit=time_limit, integer=prog.integer)
+    S = start if run.x is None else [j for j in range(prog.n) if run.x[j] > 0.5]
+    if prog.D(start) < prog.D(S):
+        S = start  # never worse than the start
+    return S, certify(prog.D(S), run.bound, integer=prog.integer, status=run.status)

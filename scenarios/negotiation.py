@@ -46,6 +46,8 @@ def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | N
     d["optimal_D"] = best.D
     d["optimal_D_exact"] = best.exact
     d["optimal_method"] = best.method
+    d["optimal_D_bound"] = best.bound
+    d["optimal_D_gap"] = best.gap
     d["lower_bound"] = best.lower_bound
     d["complete"] = not result.unallocated
     d["gap"] = gap(result.D, best, not result.unallocated)
@@ -88,7 +90,7 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, bids: str = "m
                      "ticks": d["ticks"], "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
     rows += central_rows(instance, best)
     return {"optimal_D": best.D, "optimal_D_exact": best.exact, "optimal_method": best.method,
-            "n": instance.n, "m": instance.m, "seed": seed, "rows": rows}
+            "optimal_D_bound": best.bound, "optimal_D_gap": best.gap, "n": instance.n, "m": instance.m, "seed": seed, "rows": rows}
 
 
 def plot_compare(path, report: dict, title: str) -> None:

@@ -41,7 +41,10 @@ def test_sweep_on_instance_file_matches_api():
     out = json.loads(res.stdout)
     assert out["strategy"] == "milp" and out["best_k"] == 5
     assert [r["D"] for r in out["rows"]] == [19, 22, 32, 50, 76, 110]
-    assert set(out["rows"][0]) == {"k", "participants", "D", "G", "working"}
+    # the exact strategy says what it proved for every k: zero gap, the bound met
+    assert set(out["rows"][0]) == {"k", "participants", "D", "G", "working", "optimal", "bound", "gap", "status"}
+    assert all(r["optimal"] and r["gap"] == 0 and r["bound"] == r["D"] and r["status"] == "optimal"
+               for r in out["rows"])
 
 
 def test_sweep_generated_is_deterministic():

@@ -55,12 +55,13 @@ def test_exact_without_a_mip_start(seed, infeasible, integer):
     best = exhaustive(model, range(1, 12))
     program = _Program(model.C, model.W)
     for k in range(1, 12):
-        S = program.solve(k, _no_start, None)
+        S, cert = program.solve(k, _no_start, None)
         if k not in best:
             assert S is None
         else:
             assert len(S) == k
             assert model.D(S) == pytest.approx(model.D(best[k]))
+            assert cert.optimal and cert.gap == 0.0 and cert.status == "optimal"
 
 
 @settings(max_examples=10, deadline=None)

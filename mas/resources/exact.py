@@ -1,4 +1,4 @@
-"""Exact placement as an integer program solved by HiGHS (``scipy.optimize.milp``).
+"""Exact placement as an integer program solved by HiGHS (through ``mas.mip.run_highs``, at zero gap).
 
 Binary x_tn for every pair where task t fits on the empty node n (other pairs
 cannot be used, so they get no variable).
@@ -13,14 +13,23 @@ cannot be used, so they get no variable).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mas.errors import InputError
-from mas.resources.placement import check_objective, check_placement
+from mas.mip import Certificate, certify, integral, run_highs
+from mas.resources.placement import check_objective, check_placement, objective_value
 from mas.resources.problem import MAXIMIZE, PlacementProblem
+
+
+class _Rows(NamedTuple):
+    """lb <= A x <= ub"""
+
+    A: object
+    lb: object
+    ub: object
 
 
 class InfeasibleError(InputError):
@@ -29,14 +38,38 @@ class InfeasibleError(InputError):
 
 @dataclass
 class ExactSolution:
+    """The placement HiGHS returned and what it proved (``certificate``: value, bound, gap, status)."""
+
     assignment: np.ndarray
-    optimal: bool
-    dual_bound: float  # best bound HiGHS proved (equals the value when optimal)
+    certificate: Certificate
+
+    @property
+    def optimal(self) -> bool:
+        return self.certificate.optimal
+
+    @property
+    def dual_bound(self) -> float:
+        return self.certificate.bound
+
+
+def integer_objective(problem: PlacementProblem, objective: str) -> bool:
+    """Whether every feasible placement has an integer objective value (so a bound within 1 proves it)."""
+    if objective == "count":
+        return True
+    if objective == "value":
+        return integral(problem.value)
+    if objective == "cost":
+        return integral(problem.cost)
+    return False
 
 
 def exact_placement(problem: PlacementProblem, objective: str = "count", *,
-                    time_limit: float | None = None) -> ExactSolution:
+                    time_limit: float | None = None, start: np.ndarray | None = None) -> ExactSolution:
     """The optimal placement for ``objective`` (or the best found within ``time_limit`` seconds).
+
+    ``start`` (a valid placement) is handed to HiGHS as its first incumbent;
+    the result is never worse than it. Optimality is claimed only at a zero
+    gap (see ``mas.mip``).
 
     Raises
     ------
@@ -78,44 +111,60 @@ def exact_placement(problem: PlacementProblem, objective: str = "count", *,
     cons = []
     if nx_:
         assign = sp.csr_array((np.ones(nx_), (ti, ax)), shape=(T, size))
-        cons.append(LinearConstraint(assign, 1.0 if must_place else 0.0, 1.0))
+        cons.append(_Rows(assign, 1.0 if must_place else 0.0, 1.0))
         # capacity rows (n, r) for every kind; zero-demand entries drop out of the sparse matrix
         rows = (nj[:, None] * R + np.arange(R)[None, :]).ravel()
         cols = np.repeat(ax, R)
         data = problem.demand[ti].ravel()
         keep = data != 0
         capm = sp.csr_array((data[keep], (rows[keep], cols[keep])), shape=(N * R, size))
-        cons.append(LinearConstraint(capm, -np.inf, problem.capacity.ravel()))
+        cons.append(_Rows(capm, -np.inf, problem.capacity.ravel()))
         if objective == "balance":
             capflat = problem.capacity.ravel()
             has = capflat > 0
             zcol = sp.csr_array((-capflat[has], (np.flatnonzero(has), np.full(has.sum(), nx_))), shape=(N * R, size))
-            cons.append(LinearConstraint((capm + zcol)[has], -np.inf, 0.0))
+            cons.append(_Rows((capm + zcol)[has], -np.inf, 0.0))
         elif objective == "makespan":
             busy = sp.csr_array((problem.duration[ti] / problem.speed[nj], (nj, ax)), shape=(N, size))
             zcol = sp.csr_array((-np.ones(N), (np.arange(N), np.full(N, nx_))), shape=(N, size))
-            cons.append(LinearConstraint(busy + zcol, -np.inf, 0.0))
+            cons.append(_Rows(busy + zcol, -np.inf, 0.0))
     elif must_place and T:
         raise InfeasibleError("tasks", T, f"none fits on any node, so objective {objective} has no solution")
+    maximize = objective in MAXIMIZE
+    integer = integer_objective(problem, objective)
     if size == 0:  # nothing fits anywhere and nothing must be placed: the empty placement is optimal
-        return ExactSolution(np.full(T, -1, dtype=np.int64), True, 0.0)
+        return ExactSolution(np.full(T, -1, dtype=np.int64), certify(0.0, 0.0, maximize=maximize, integer=integer))
+    x0 = None
+    if start is not None:
+        start = check_placement(problem, start)
+        if not must_place or (start >= 0).all():
+            x0 = np.zeros(size)
+            placed = start[ti] == nj
+            x0[:nx_][placed] = 1.0
+            if extra:
+                x0[nx_] = objective_value(problem, start, objective)
+    A = sp.vstack([con.A for con in cons], format="csr")
+    lo = np.concatenate([np.broadcast_to(con.lb, (con.A.shape[0],)) for con in cons])
+    hi = np.concatenate([np.broadcast_to(con.ub, (con.A.shape[0],)) for con in cons])
     integrality = np.concatenate([np.ones(nx_), np.zeros(extra)])
     upper = np.concatenate([np.ones(nx_), np.full(extra, np.inf)])
-    options = {"disp": False}
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(np.zeros(size), upper),
-               options=options)
-    if res.x is None:
-        if res.status == 2:  # infeasible
-            raise InfeasibleError("tasks", T, f"cannot all be placed, so objective {objective} has no solution")
-        raise InputError("time limit", time_limit, f"HiGHS found no placement in time ({res.message})")
-    a = np.full(T, -1, dtype=np.int64)
-    chosen = np.flatnonzero(res.x[:nx_] > 0.5)
-    a[ti[chosen]] = nj[chosen]
-    check_placement(problem, a)  # rounding must never break a capacity
-    bound = getattr(res, "mip_dual_bound", None)
-    if bound is None or not np.isfinite(bound):
-        bound = res.fun
-    bound = -bound if objective in MAXIMIZE else bound
-    return ExactSolution(a, res.status == 0, float(bound))
+    sign = -1.0 if maximize else 1.0
+    run = run_highs(sign * c, A, lo, hi, np.zeros(size), upper, integrality, maximize=maximize, start=x0,
+                    time_limit=time_limit, integer=integer)
+    if run.status == "infeasible":
+        raise InfeasibleError("tasks", T, f"cannot all be placed, so objective {objective} has no solution")
+    a = None
+    if run.x is not None:
+        a = np.full(T, -1, dtype=np.int64)
+        chosen = np.flatnonzero(run.x[:nx_] > 0.5)
+        a[ti[chosen]] = nj[chosen]
+        check_placement(problem, a)  # rounding must never break a capacity
+        if must_place and (a < 0).any():
+            a = None
+    if start is not None and x0 is not None:
+        if a is None or sign * objective_value(problem, a, objective) > sign * objective_value(problem, start, objective):
+            a = start  # never worse than the start
+    if a is None:
+        raise InputError("time limit", time_limit, f"HiGHS found no placement in time ({run.status})")
+    value = objective_value(problem, a, objective)
+    return ExactSolution(a, certify(value, run.bound, maximize=maximize, integer=integer, status=run.status))

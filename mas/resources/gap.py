@@ -13,6 +13,7 @@ Two file layouts are read (whitespace-separated integers):
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mas.errors import InputError
 
@@ -127,9 +127,19 @@ def _parse_many(tokens: list[int], p: Path) -> list[GapInstance]:
     return out
 
 
+#: the tabu phase of ``solve_gap`` ends after this many steps per job without a better assignment
+_TABU_PATIENCE = 50
+
+
 @dataclass
 class GapSolution:
-    """A solved instance: agent (from 0) per job, the total cost, whether it is proven optimal."""
+    """A solved instance: agent (from 0) per job, the total cost, and what is proven about it.
+
+    ``bound`` is the best bound proven (a lower bound of a minimum, an upper
+    bound of a maximum; the value itself when optimal), ``gap`` the relative
+    gap between them (0 exactly when ``optimal``), ``status`` one of
+    "optimal", "time limit", "infeasible", "no solution" ("heuristic" for greedy).
+    """
 
     instance: str
     objective_value: float | None
@@ -138,32 +148,58 @@ class GapSolution:
     seconds: float
     maximize: bool = False
     algorithm: str = "exact"
+    bound: float | None = None
+    gap: float | None = None
+    status: str = "optimal"
+    start_value: float | None = None
 
     def to_dict(self) -> dict:
         return {"instance": self.instance, "objective_value": self.objective_value, "assignment": self.assignment,
-                "optimal": self.optimal, "seconds": self.seconds, "maximize": self.maximize,
-                "algorithm": self.algorithm}
+                "optimal": self.optimal, "bound": _json_number(self.bound), "gap": _json_number(self.gap),
+                "status": self.status, "start_value": self.start_value, "seconds": self.seconds,
+                "maximize": self.maximize, "algorithm": self.algorithm}
 
 
-def gap_exact(inst: GapInstance, *, maximize: bool = False, time_limit: float | None = None):
-    """(assignment or None, proven optimal) from HiGHS."""
+def _json_number(x):
+    """inf/nan are not JSON: say null; integral floats print as ints."""
+    if x is None or not math.isfinite(x):
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _program(inst: GapInstance):
+    """x_ij at i * n + j: cost vector, constraint matrix (jobs, then agents), row and column bounds."""
     m, n = inst.agents, inst.jobs
-    size = m * n  # x_ij at i * n + j
-    c = (-inst.cost if maximize else inst.cost).ravel()
+    size = m * n
     ii, jj = np.divmod(np.arange(size), n)
-    assign = sp.csr_array((np.ones(size), (jj, np.arange(size))), shape=(n, size))
-    cap = sp.csr_array((inst.weight.ravel(), (ii, np.arange(size))), shape=(m, size))
+    rows = sp.vstack([sp.csr_array((np.ones(size), (jj, np.arange(size))), shape=(n, size)),
+                      sp.csr_array((inst.weight.ravel(), (ii, np.arange(size))), shape=(m, size))], format="csr")
+    lo = np.concatenate([np.ones(n), np.full(m, -np.inf)])
+    hi = np.concatenate([np.ones(n), inst.capacity.astype(float)])
     # a job heavier than an agent's capacity can never go there
     upper = (inst.weight <= inst.capacity[:, None]).astype(float).ravel()
-    options = {"disp": False}
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    res = milp(c, constraints=[LinearConstraint(assign, 1, 1), LinearConstraint(cap, -np.inf, inst.capacity)],
-               integrality=np.ones(size), bounds=Bounds(np.zeros(size), upper), options=options)
-    if res.x is None:
-        return None, res.status == 2  # status 2: proven infeasible
-    x = res.x.reshape(m, n)
-    return x.argmax(axis=0).astype(np.int64), res.status == 0
+    return inst.cost.ravel().astype(float), rows, lo, hi, upper
+
+
+def _as_x(inst: GapInstance, a: np.ndarray) -> np.ndarray:
+    x = np.zeros((inst.agents, inst.jobs))
+    x[a, np.arange(inst.jobs)] = 1.0
+    return x.ravel()
+
+
+def gap_exact(inst: GapInstance, *, maximize: bool = False, time_limit: float | None = None,
+              start: np.ndarray | None = None):
+    """(assignment or None, ``mas.mip.MipRun``) from HiGHS at zero gap, started from ``start`` if given."""
+    from mas.mip import integral, run_highs
+
+    c, rows, lo, hi, upper = _program(inst)
+    run = run_highs(c, rows, lo, hi, np.zeros(c.size), upper, np.ones(c.size), maximize=maximize,
+                    start=None if start is None else _as_x(inst, start), time_limit=time_limit,
+                    integer=integral(inst.cost))
+    if run.x is None:
+        return None, run
+    a = run.x.reshape(inst.agents, inst.jobs).argmax(axis=0).astype(np.int64)
+    return a, run
 
 
 def gap_greedy(inst: GapInstance, *, maximize: bool = False) -> np.ndarray | None:
@@ -208,53 +244,136 @@ def _regret(inst: GapInstance, desir: np.ndarray) -> np.ndarray | None:
 
 
 def _improve(inst: GapInstance, a: np.ndarray, sign: float) -> np.ndarray:
+    """Local search to a local optimum of shifts (one job to another agent) and swaps (two jobs trade agents)."""
     n = inst.jobs
-    cost = sign * inst.cost
-    free = inst.capacity - np.bincount(a, weights=inst.weight[a, np.arange(n)], minlength=inst.agents)
+    jobs = np.arange(n)
+    cost, w = sign * inst.cost, inst.weight
+    free = inst.capacity - np.bincount(a, weights=w[a, jobs], minlength=inst.agents)
     improved = True
     while improved:
         improved = False
         for j in range(n):
             cur = a[j]
-            fits = inst.weight[:, j] <= free + 1e-9
+            fits = w[:, j] <= free + 1e-9
             fits[cur] = False
             gain = cost[cur, j] - cost[:, j]
             gain[~fits] = -np.inf
             i = int(np.argmax(gain))
             if gain[i] > 1e-9:
-                free[cur] += inst.weight[cur, j]
-                free[i] -= inst.weight[i, j]
+                free[cur] += w[cur, j]
+                free[i] -= w[i, j]
                 a[j] = i
+                improved = True
+        for j in range(n):
+            i = a[j]
+            # j goes to k's agent a[k], k comes to i; both agents must keep within capacity
+            gain = cost[i, j] + cost[a, jobs] - cost[a, j] - cost[i, jobs]
+            ok = (a != i) & (w[i, jobs] - w[i, j] <= free[i] + 1e-9) & (w[a, j] - w[a, jobs] <= free[a] + 1e-9)
+            gain[~ok] = -np.inf
+            k = int(np.argmax(gain))
+            if gain[k] > 1e-9:
+                ik = a[k]
+                free[i] += w[i, j] - w[i, k]
+                free[ik] += w[ik, k] - w[ik, j]
+                a[j], a[k] = ik, i
                 improved = True
     return a
 
 
 def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "exact",
-              time_limit: float | None = None) -> GapSolution:
+              time_limit: float | None = None, seed: int | np.random.Generator | None = 0) -> GapSolution:
     """Solve a GAP instance with ``algorithm`` ("exact", the default, or "greedy").
+
+    The exact method starts HiGHS from the greedy assignment improved by shifts
+    and swaps, and never returns anything worse than that start. With a
+    ``time_limit`` it first gives HiGHS a tenth of the time (easy instances are
+    proven there), then runs a tabu search (``mas.resources.gap_tabu``) for up
+    to 30% of it (less when it stops finding better assignments), then a
+    large-neighbourhood search (``mas.resources.gap_lns``) for up to 30%, then
+    hands the best assignment found to HiGHS for the rest, which improves it
+    further, raises the bound and may prove it optimal.
+
+    Parameters
+    ----------
+    inst : GapInstance
+    maximize : maximise the total instead of minimising it
+    algorithm : "exact" or "greedy"
+    time_limit : seconds for the whole exact solve (None: HiGHS until proven, no search phases)
+    seed : int or numpy Generator for the tie-breaking of the search phases
 
     Returns
     -------
     GapSolution
         ``objective_value`` and ``assignment`` are None when no feasible
-        assignment was found; ``optimal`` is True only when HiGHS proved it.
+        assignment was found; ``optimal`` is True only when the proven bound
+        meets the value (integer costs: within 1, so the gap is 0); ``bound``,
+        ``gap`` and ``status`` say what was proven.
 
     Examples
     --------
     >>> inst = GapInstance("tiny", np.array([[1., 5.], [4., 2.]]), np.ones((2, 2)), np.array([1., 1.]))
     >>> s = solve_gap(inst)
-    >>> s.objective_value, s.assignment, s.optimal
-    (3.0, [0, 1], True)
+    >>> s.objective_value, s.assignment, s.optimal, s.bound, s.gap
+    (3.0, [0, 1], True, 3.0, 0.0)
     """
+    from mas.mip import certify, integral
+
     if algorithm not in ("exact", "greedy"):
         raise InputError("algorithm", algorithm, "unknown; choose exact or greedy")
-    start = time.perf_counter()
-    if algorithm == "exact":
-        a, optimal = gap_exact(inst, maximize=maximize, time_limit=time_limit)
-    else:
-        a, optimal = gap_greedy(inst, maximize=maximize), False
-    seconds = time.perf_counter() - start
-    if a is None:
-        return GapSolution(inst.name, None, None, False, seconds, maximize, algorithm)
-    value = inst.check(a)
-    return GapSolution(inst.name, value, [int(x) for x in a], bool(optimal), seconds, maximize, algorithm)
+    if time_limit is not None and not time_limit > 0:
+        raise InputError("time limit", time_limit, "must be > 0 seconds")
+    begin = time.perf_counter()
+    sign = -1.0 if maximize else 1.0
+    start = gap_greedy(inst, maximize=maximize)
+    start_value = None if start is None else inst.check(start)
+    if algorithm == "greedy":
+        seconds = time.perf_counter() - begin
+        if start is None:
+            return GapSolution(inst.name, None, None, False, seconds, maximize, algorithm, None, None, "no solution")
+        return GapSolution(inst.name, start_value, [int(x) for x in start], False, seconds, maximize, algorithm,
+                           None, None, "heuristic", start_value)
+    best, best_value = start, start_value
+    bound = -sign * math.inf
+
+    def left() -> float | None:
+        return None if time_limit is None else max(time_limit - (time.perf_counter() - begin), 1e-3)
+
+    def take(a, run) -> None:
+        nonlocal best, best_value, bound
+        if run.status == "infeasible":
+            return
+        bound = min(bound, run.bound) if maximize else max(bound, run.bound)  # the tighter proven bound
+        if a is not None:
+            v = inst.check(a)
+            if best_value is None or sign * v < sign * best_value:
+                best, best_value = a, v
+
+    integer = integral(inst.cost)
+    first = left() if time_limit is None else 0.1 * time_limit
+    a, run = gap_exact(inst, maximize=maximize, time_limit=first, start=best)
+    if run.status == "infeasible" and best is None:
+        return GapSolution(inst.name, None, None, False, time.perf_counter() - begin, maximize, algorithm,
+                           None, None, "infeasible")
+    take(a, run)
+    status = run.status
+    if time_limit is not None and not certify(best_value, bound, maximize=maximize, integer=integer).optimal \
+            and best is not None:
+        from mas.resources.gap_lns import gap_lns
+        from mas.resources.gap_tabu import gap_tabu
+
+        proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
+        best = gap_tabu(inst, best, maximize=maximize, time_limit=0.3 * time_limit, seed=seed,
+                        bound=proven if integer else None, patience=_TABU_PATIENCE * inst.jobs)
+        best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.3 * time_limit, 0.5 * left()), seed=seed,
+                       bound=proven if integer else None)
+        best_value = inst.check(best)
+        if not certify(best_value, bound, maximize=maximize, integer=integer).optimal:
+            a, run = gap_exact(inst, maximize=maximize, time_limit=left(), start=best)
+            take(a, run)
+            status = run.status
+    seconds = time.perf_counter() - begin
+    cert = certify(best_value, bound, maximize=maximize, integer=integer, status=status)
+    if best is None:
+        return GapSolution(inst.name, None, None, False, seconds, maximize, algorithm, None, None, cert.status)
+    return GapSolution(inst.name, best_value, [int(x) for x in best], cert.optimal, seconds, maximize, algorithm,
+                       cert.bound, cert.gap, cert.status, start_value)

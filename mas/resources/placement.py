@@ -118,14 +118,20 @@ def check_objective(objective: str) -> None:
 
 
 def relative_gap(value: float, bound: float, objective: str) -> float:
-    """How far ``value`` is from ``bound``, as a fraction of the bound (0 = provably optimal)."""
+    """How far ``value`` is from ``bound``, as a fraction of the bound (0 = provably optimal).
+
+    A difference within ``mas.mip``'s stated tolerance counts as 0, the same
+    test that decides ``optimal``.
+    """
+    from mas.mip import ABS_TOL, REL_TOL
+    from mas.mip import relative_gap as gap
+
     if not np.isfinite(value):
         return float("inf")
     diff = bound - value if objective in MAXIMIZE else value - bound
-    diff = max(diff, 0.0)
-    if diff <= 1e-9 * max(1.0, abs(bound)):
+    if diff <= max(ABS_TOL, REL_TOL * abs(value)):
         return 0.0
-    return diff / abs(bound) if bound != 0 else float("inf")
+    return gap(value, bound, objective in MAXIMIZE)
 
 
 @dataclass
@@ -134,7 +140,9 @@ class PlacementResult:
 
     ``bound`` is the exact optimum when it was computed (then ``bound_is_optimum``)
     or else a bound no placement can beat (an upper bound for count and value,
-    a lower bound for cost, balance and makespan).
+    a lower bound for cost, balance and makespan). ``optimal`` is True only when
+    the value meets a proven bound at zero gap; ``status`` says how the exact
+    solver ended ("optimal", "time limit", ...) or "heuristic".
     """
 
     problem: PlacementProblem
@@ -147,6 +155,7 @@ class PlacementResult:
     gap: float = float("nan")
     optimal: bool = False
     bound_is_optimum: bool = False
+    status: str = "heuristic"
 
     def placement(self) -> dict[str, str | None]:
         names = self.problem.node_names
@@ -161,4 +170,4 @@ class PlacementResult:
     def to_dict(self) -> dict:
         return {"placement": self.placement(), "objective": self.objective, "value": self.value,
                 "bound": self.bound, "gap": self.gap, "seconds": self.seconds, "algorithm": self.algorithm,
-                "optimal": self.optimal, "bound_is_optimum": self.bound_is_optimum}
+                "optimal": self.optimal, "bound_is_optimum": self.bound_is_optimum, "status": self.status}

@@ -17,8 +17,11 @@ from mas.resources.anneal import anneal_placement
 from mas.resources.bounds import placement_bound
 from mas.resources.exact import InfeasibleError, exact_placement
 from mas.resources.genetic import genetic_placement
+from mas.mip import certify
 from mas.resources.greedy import GREEDY_RULES, greedy_placement
+from mas.resources.local import placement_start
 from mas.resources.placement import PlacementResult, check_objective, check_placement, objective_value
+from mas.resources.problem import MAXIMIZE
 
 ALGORITHMS = Registry("algorithm")
 DEFAULT_ALGORITHM = "ffd"
@@ -48,7 +51,13 @@ def _genetic(problem, objective, *, seed=None, time_limit=None, iterations=None,
 
 @register("exact")
 def _exact(problem, objective, *, time_limit=None, **_):
-    return exact_placement(problem, objective, time_limit=time_limit).assignment
+    return exact_placement(problem, objective, time_limit=time_limit,
+                           start=placement_start(problem, objective, time_limit=_start_budget(time_limit))).assignment
+
+
+def _start_budget(time_limit: float | None) -> float:
+    """Seconds of local search for the exact program's start: a tenth of the limit, at most one second."""
+    return 1.0 if time_limit is None else min(1.0, 0.1 * time_limit)
 
 
 def place(problem, objective: str = "count", algorithm: str = DEFAULT_ALGORITHM, *,
@@ -89,7 +98,10 @@ def place(problem, objective: str = "count", algorithm: str = DEFAULT_ALGORITHM,
     func = ALGORITHMS.get(algorithm)
     start = time.perf_counter()
     if algorithm == "exact":
-        sol = exact_placement(problem, objective, time_limit=time_limit)
+        begin = time.perf_counter()
+        start_a = placement_start(problem, objective, time_limit=_start_budget(time_limit))
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - begin), 1e-3)
+        sol = exact_placement(problem, objective, time_limit=left, start=start_a)
         a, optimal = sol.assignment, sol.optimal
     else:
         a, optimal = func(problem, objective, seed=seed, time_limit=time_limit, iterations=iterations), False
@@ -98,14 +110,18 @@ def place(problem, objective: str = "count", algorithm: str = DEFAULT_ALGORITHM,
     result = PlacementResult(problem, a, objective, algorithm, objective_value(problem, a, objective), seconds,
                              optimal=optimal)
     if algorithm == "exact":
-        return result.with_bound(result.value if optimal else sol.dual_bound, is_optimum=optimal)
+        result.status = sol.certificate.status
+        return result.with_bound(sol.certificate.bound, is_optimum=optimal)
+    result.status = "heuristic"
     if problem.n_tasks * problem.n_nodes <= exact_limit:
         try:
-            sol = exact_placement(problem, objective, time_limit=10.0)
+            sol = exact_placement(problem, objective, time_limit=10.0, start=a)
         except InfeasibleError:
             sol = None
         if sol is not None and sol.optimal:
-            opt = objective_value(problem, sol.assignment, objective)
-            result.optimal = bool(np.isclose(result.value, opt))
-            return result.with_bound(opt, is_optimum=True)
+            # the heuristic's value is optimal only if it meets the proven optimum at zero gap too
+            cert = certify(result.value, sol.certificate.bound, maximize=objective in MAXIMIZE,
+                           integer=sol.certificate.integer)
+            result.optimal = cert.optimal
+            return result.with_bound(sol.certificate.bound, is_optimum=True)
     return result.with_bound(placement_bound(problem, objective))

@@ -45,26 +45,29 @@ Tried and not kept (no gain beyond noise): 4-clique inequalities
 The first two need an incremental interface to HiGHS (adding rows to a solved
 LP, ``setSolution``) that ``scipy.optimize.milp`` does not offer; hence highspy
 (the same solver).  The result stays exact: cuts only remove fractional points,
-the start is only an incumbent, and the MIP gap is 0.
+the start is only an incumbent, and the MIP gap is 0 -- for integer costs a
+bound within 1 of D proves it (D is then an integer), for real costs the
+tolerance of ``mas.mip``.  Each k's certificate (D, bound, gap, optimal,
+status) is kept in ``milp_strategy(...).certificates``; a k stopped by the
+time limit says "time limit" there.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
+import functools
 
 import numpy as np
 import scipy.sparse as sp
 
+from mas.mip import Certificate, certify, integral, set_exact_gaps, set_start
+from mas.mip import add_rows as _add_rows
+from mas.mip import new_highs as _new_highs
 from mas.selection import register
 
 #: cuts of one family added per separation round, and at most this many rounds per k
 _CUTS_PER_ROUND = 1000
 _MAX_ROUNDS = 30
 _VIOLATION = 1e-6
-#: a start whose D is within this of the root bound is optimal (HiGHS's own mip_abs_gap)
-_ABS_GAP = 1e-6
 #: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
 _MAX_TRIANGLE_AGENTS = 150
 
@@ -78,49 +81,6 @@ def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not parts:
         return (np.zeros(0, dtype=np.intp),) * 3
     return tuple(np.concatenate(t).astype(np.intp) for t in zip(*parts))
-
-
-@contextlib.contextmanager
-def _quiet_stdout():
-    """Silence fd 1: highspy prints its licence banner there when the first Highs is built.
-
-    The banner would end up inside the JSON the CLI writes to stdout; the
-    output_flag option can only be set after construction.
-    """
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real stdout: nothing to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _new_highs():
-    import highspy
-
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    return h
-
-
-def _add_rows(h, A: sp.csr_array, lower, upper) -> None:
-    A = sp.csr_array(A)
-    A.sort_indices()
-    rows = A.shape[0]
-    if rows == 0:
-        return
-    lo = np.broadcast_to(np.asarray(lower, dtype=float), (rows,)).copy()
-    hi = np.broadcast_to(np.asarray(upper, dtype=float), (rows,)).copy()
-    h.addRows(rows, lo, hi, A.nnz, A.indptr.astype(np.int32), A.indices.astype(np.int32),
-              A.data.astype(float))
 
 
 class _Cuts:
@@ -292,12 +252,20 @@ class _Program:
         v[self.yo + np.flatnonzero(inside[self.pj] & inside[self.pl])] = 1.0
         return v
 
-    def solve(self, k: int, incumbent, time_limit: float | None) -> list[int] | None:
-        """Optimal set of size k (None when there is none); ``incumbent(z)`` gives a MIP start."""
+    @functools.cached_property
+    def integer(self) -> bool:
+        """Integer costs: every D(S) is an integer, so a bound within 1 of D proves it optimal."""
+        return integral(self.c, self.offset)
+
+    def D(self, S: list[int]) -> float:
+        return float(self.c @ self._start(S) + self.offset)
+
+    def solve(self, k: int, incumbent, time_limit: float | None) -> tuple[list[int] | None, Certificate]:
+        """Best set of size k and its certificate (set None when there is none); ``incumbent(z)`` gives a MIP start."""
         import highspy
 
         h = _new_highs()
-        h.setOptionValue("mip_rel_gap", 0.0)  # HiGHS stops at 0.01% by default; exact means exact
+        set_exact_gaps(h, self.integer)  # HiGHS stops at 0.01% by default; exact means exact
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         N = self.size
@@ -320,7 +288,7 @@ class _Program:
             if not sum(family.separate(h, x) for family in self.families):
                 break
         if h.getModelStatus() == status.kInfeasible:
-            return None
+            return None, certify(None, np.inf, integer=self.integer, status="infeasible")
         if x is not None:
             for family in self.families:
                 family.keep_tight(x)
@@ -328,20 +296,37 @@ class _Program:
         start = incumbent(k, None if x is None else x[: self.n])
         if start is not None:
             v = self._start(start)
-            if bound >= self.c @ v + self.offset - _ABS_GAP:
-                return sorted(start)  # the cuts alone prove it optimal (typical for large k)
+            cert = certify(self.D(start), bound, integer=self.integer)
+            if cert.optimal:
+                return sorted(start), cert  # the cuts alone prove it optimal (typical for large k)
         h.changeColsIntegrality(self.n, np.arange(self.n, dtype=np.int32),
                                 np.full(self.n, highspy.HighsVarType.kInteger))
         if start is not None:
-            solution = highspy.HighsSolution()
-            solution.col_value = v.tolist()
-            solution.value_valid = True
-            h.setSolution(solution)
+            set_start(h, v)
         h.run()
-        if h.getInfo().primal_solution_status != 2:  # 2 = feasible: none found (or none exists)
-            return None
-        x = np.asarray(h.getSolution().col_value)
-        return [j for j in range(self.n) if x[j] > 0.5]
+        info = h.getInfo()
+        stopped = "time limit" if h.getModelStatus() == status.kTimeLimit else None
+        bound = max(bound, info.mip_dual_bound + self.offset)
+        if info.primal_solution_status != 2:  # 2 = feasible: none found (or none exists)
+            if start is None:
+                infeasible = h.getModelStatus() == status.kInfeasible
+                return None, certify(None, bound, integer=self.integer,
+                                     status="infeasible" if infeasible else stopped)
+            S = sorted(start)
+        else:
+            x = np.asarray(h.getSolution().col_value)
+            S = [j for j in range(self.n) if x[j] > 0.5]
+            if start is not None and self.D(start) < self.D(S):
+                S = sorted(start)  # never worse than the start
+        return S, certify(self.D(S), bound, integer=self.integer, status=stopped)
+
+
+class MilpSets(dict):
+    """{k: best set} as every strategy returns, plus ``certificates``: {k: mas.mip.Certificate}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.certificates: dict[int, Certificate] = {}
 
 
 def _incumbents(model):
@@ -379,26 +364,31 @@ def _incumbents(model):
 
 
 @register("milp")
-def milp_strategy(model, ks, *, time_limit: float | None = None) -> dict[int, list[int]]:
+def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
     """Exact best set of each size in ``ks`` by HiGHS; a k with no feasible set is left out.
 
     ``time_limit`` (seconds) applies to each k; a k that hits it returns the
-    best set found so far (not proven optimal).
+    best set found so far, and its certificate (``.certificates[k]``) says
+    "time limit" with the bound and gap reached.
 
     Examples
     --------
     >>> from mas.costs import CostModel
-    >>> milp_strategy(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 9], [1, 0, 1], [9, 1, 0]]), [1, 2])
+    >>> sets = milp_strategy(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 9], [1, 0, 1], [9, 1, 0]]), [1, 2])
+    >>> sets
     {1: [2], 2: [1, 2]}
+    >>> sets.certificates[2].optimal, sets.certificates[2].gap
+    (True, 0.0)
     """
+    out = MilpSets()
     ks = sorted(set(ks))
     if not ks or not np.isfinite(model.C).any(axis=1).all():
-        return {}  # a subtask nobody can execute: no set is feasible
+        return out  # a subtask nobody can execute: no set is feasible
     program = _Program(model.C, model.W)
     incumbent = _incumbents(model)
-    out = {}
     for k in ks:
-        s = program.solve(k, incumbent, time_limit)
+        s, cert = program.solve(k, incumbent, time_limit)
+        out.certificates[k] = cert
         if s is not None:
             out[k] = s
             incumbent.found[k] = s

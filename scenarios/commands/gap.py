@@ -13,10 +13,13 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="OR-Library GAP file")
     p.add_argument("--maximize", action="store_true", help="maximise the total instead of minimising it")
     p.add_argument("--algorithm", choices=("exact", "greedy"), default="exact",
-                   help="exact (HiGHS, proves optimality) or greedy (regret heuristic + shifts); default exact")
+                   help="exact (HiGHS at zero gap from a heuristic start; optimal only when proven) or greedy "
+                        "(regret heuristic + shifts and swaps); default exact")
     p.add_argument("--index", type=int, default=None, metavar="K",
                    help="solve only the K-th instance of a multi-instance file (from 1)")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS", help="limit of the exact solver")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="limit of the exact solver (it then also runs tabu and neighbourhood searches); "
+                        "the result says 'time limit' with the bound and gap reached")
     p.add_argument("--json", action="store_true", help="print JSON (an object; a list for several instances)")
     p.set_defaults(run=run)
 
@@ -43,9 +46,11 @@ def run(args) -> int:
         print_json(out[0] if len(out) == 1 else out)
         return 0
     rows = [[s.instance, f"{inst.agents} x {inst.jobs}", s.objective_value if s.objective_value is not None
-             else "infeasible", "yes" if s.optimal else "no", f"{s.seconds:.3f}"]
+             else s.status, "-" if s.bound is None else f"{s.bound:g}", "-" if s.gap is None else f"{s.gap:.4%}",
+             "yes" if s.optimal else "no", s.status, f"{s.seconds:.3f}"]
             for s, inst in zip(solutions, instances)]
-    print(format_table(["instance", "agents x jobs", "max" if args.maximize else "min", "optimal", "seconds"], rows))
+    print(format_table(["instance", "agents x jobs", "max" if args.maximize else "min", "bound", "gap", "optimal",
+                        "status", "seconds"], rows))
     if len(solutions) == 1 and solutions[0].assignment is not None:
         print("agent per job (from 0):", " ".join(map(str, solutions[0].assignment)))
     return 0

@@ -44,5 +44,6 @@ def run(args) -> int:
     print(format_table(["task", "node", *problem.kinds], rows))
     kind = "optimum" if result.bound_is_optimum else "bound"
     print(f"{args.algorithm}: {args.objective} = {result.value:g}, {kind} = {result.bound:g}, "
-          f"gap = {result.gap:.2%}, {result.seconds:.3f} s")
+          f"gap = {result.gap:.2%}, optimal: {'yes' if result.optimal else 'no'} ({result.status}), "
+          f"{result.seconds:.3f} s")
     return 0
