@@ -26,7 +26,10 @@ def test_issue_example_linear_vs_linear_agrees_in_round_6_at_5():
     assert (r.agreement, r.round, r.price) == (True, 6, 5.0)
     assert r.offers == [0.0, 9.0, 2.0, 7.0, 4.0, 5.0]
     assert r.utilities == {"buyer": 0.5, "seller": 0.5}
-    assert (r.rounds, r.messages) == (7, 7)
+    assert r.rounds == len(r.messages) == 7
+    assert [m["performative"] for m in r.messages] == ["propose"] * 6 + ["accept-proposal"]
+    assert r.messages[-1] == {"round": 6, "sender": "buyer", "receiver": "seller",
+                              "performative": "accept-proposal", "price": 5.0}
     assert [m.by for m in r.moves] == ["buyer", "seller"] * 3 + ["buyer"]
     assert r.moves[-1].action == "accept"
 
@@ -53,7 +56,8 @@ def test_no_zone_no_agreement_and_the_last_mover_breaks_off():
     """
     r = bargain("linear", "linear", buyer_prices=(0, 4), seller_prices=(10, 6), deadline=10)
     assert not r.agreement and r.round is None and r.price is None
-    assert len(r.offers) == 9 and r.rounds == r.messages == 10
+    assert len(r.offers) == 9 and r.rounds == len(r.messages) == 10
+    assert r.messages[-1]["performative"] == "reject-proposal"
     assert r.moves[-1].action == "reject" and r.moves[-1].by == "seller"
     assert r.utilities == {"buyer": 0.0, "seller": 0.0} and r.nash_product == 0.0
 

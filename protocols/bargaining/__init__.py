@@ -14,3 +14,4 @@ from protocols.bargaining.mechanism import (  # noqa: F401
     AlternatingOffers, BargainResult, BargainState, Move, Side, bargain, parse_prices, side)
 from protocols.bargaining.utility import LinearUtility  # noqa: F401
 from protocols.bargaining.tournament import PairResult, TournamentResult, tournament  # noqa: F401
+from protocols.bargaining.topology import settle  # noqa: F401

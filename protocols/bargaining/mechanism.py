@@ -26,11 +26,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mas.errors import InputError
+from mas.messages import ACCEPT_PROPOSAL, PROPOSE, REJECT_PROPOSAL, Performative
 from protocols.bargaining.strategies import Turn, describe, make
 from protocols.bargaining.utility import LinearUtility
 
 BUYER, SELLER = "buyer", "seller"
 OFFER, ACCEPT, REJECT = "offer", "accept", "reject"
+#: the FIPA performative that carries each action
+PERFORMATIVE = {OFFER: PROPOSE, ACCEPT: ACCEPT_PROPOSAL, REJECT: REJECT_PROPOSAL}
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,14 @@ class Move:
     action: str
     price: float
 
+    @property
+    def performative(self) -> int:
+        return PERFORMATIVE[self.action]
+
     def to_dict(self) -> dict:
-        return {"round": self.t, "by": self.by, "action": self.action, "price": self.price}
+        """As a message: round, sender, receiver, FIPA performative, price."""
+        return {"round": self.t, "sender": self.by, "receiver": SELLER if self.by == BUYER else BUYER,
+                "performative": Performative(self.performative).fipa, "price": self.price}
 
 
 @dataclass
@@ -82,9 +91,9 @@ class BargainResult:
     """How a negotiation ended.
 
     ``round`` is the round of the acceptance (None without agreement),
-    ``rounds`` the number of rounds played, ``messages`` one per move (offers
-    and the closing accept or reject), ``utilities`` at the agreed price (0 for
-    both without agreement).
+    ``rounds`` the number of rounds played, one message per round (``propose``
+    and the closing ``accept-proposal`` or ``reject-proposal``), ``utilities``
+    at the agreed price (0 for both without agreement).
     """
 
     agreement: bool
@@ -94,10 +103,14 @@ class BargainResult:
     offers: list[float]
     moves: list[Move]
     rounds: int
-    messages: int
     buyer: str
     seller: str
     deadline: int
+
+    @property
+    def messages(self) -> list[dict]:
+        """Every message in order (one per round)."""
+        return [m.to_dict() for m in self.moves]
 
     @property
     def nash_product(self) -> float:
@@ -106,9 +119,9 @@ class BargainResult:
 
     def to_dict(self) -> dict:
         return {"agreement": self.agreement, "round": self.round, "price": self.price,
-                "utilities": dict(self.utilities), "offers": list(self.offers), "rounds": self.rounds,
-                "messages": self.messages, "moves": [m.to_dict() for m in self.moves],
-                "buyer": self.buyer, "seller": self.seller, "deadline": self.deadline}
+                "utilities": dict(self.utilities), "nash_product": self.nash_product, "offers": list(self.offers),
+                "rounds": self.rounds, "messages": self.messages, "buyer": self.buyer, "seller": self.seller,
+                "deadline": self.deadline}
 
 
 class AlternatingOffers:
@@ -181,7 +194,7 @@ def result(state: BargainState) -> BargainResult:
     return BargainResult(
         agreement=agreed, round=state.moves[-1].t if agreed else None, price=state.price,
         utilities=utilities, offers=[m.price for m in state.moves if m.action == OFFER],
-        moves=list(state.moves), rounds=len(state.moves), messages=len(state.moves),
+        moves=list(state.moves), rounds=len(state.moves),
         buyer=state.buyer.name, seller=state.seller.name, deadline=state.deadline)
 
 

@@ -1,0 +1,60 @@
+"""`mas bargain`, `mas tournament` and `mas negotiate --pricing bargain` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import run_cli
+
+
+def test_bargain_issue_example_json():
+    p = run_cli("bargain", "--buyer", "linear", "--seller", "linear", "--buyer-prices", "0,10",
+                "--seller-prices", "10,0", "--deadline", "10", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert (d["agreement"], d["round"], d["price"]) == (True, 6, 5.0)
+    assert d["utilities"] == {"buyer": 0.5, "seller": 0.5}
+    assert d["offers"] == [0, 9, 2, 7, 4, 5]
+    assert [m["performative"] for m in d["messages"]] == ["propose"] * 6 + ["accept-proposal"]
+
+
+def test_bargain_table_and_errors():
+    p = run_cli("bargain", "--buyer", "conceder", "--seller", "boulware", "--deadline", "4")
+    assert p.returncode == 0, p.stderr
+    assert "agreement in round 3 at price 8.41" in p.stdout
+    for args, text in ((["--buyer", "tough"], "strategy = 'tough'"),
+                       (["--seller-prices", "0,10"], "seller_prices"), (["--deadline", "1"], "deadline")):
+        p = run_cli("bargain", *args)
+        assert p.returncode == 2 and p.stderr.count("\n") == 1 and text in p.stderr, p.stderr
+
+
+def test_tournament_json_and_heat_map(tmp_path):
+    out = tmp_path / "heat.png"
+    p = run_cli("tournament", "--strategies", "boulware,linear,conceder,tit-for-tat", "--deadline", "10",
+                "--seeds", "4", "--json", "--plot", str(out))
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert len(d["pairs"]) == 16 and d["seeds"] == 4
+    assert {"agreement_rate", "mean_utility_buyer", "mean_utility_seller", "mean_rounds",
+            "nash_product"} <= set(d["pairs"][0])
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    p = run_cli("tournament", "--strategies", "linear,linear")
+    assert p.returncode == 2 and "named twice" in p.stderr
+
+
+def test_negotiate_with_pricing_bargain():
+    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
+                "--pricing", "bargain", "--buyer", "conceder", "--seller", "boulware", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    pr = d["pricing"]
+    assert pr["buyer"] == "conceder" and pr["seller"] == "boulware" and pr["bargained"] == 5
+    assert {"agreement_rate", "rounds", "payments", "mean_rounds", "subtasks"} <= set(pr)
+    assert all(d["payments"][s] == pr["payments"][s] for s in range(6) if pr["payments"][s] is not None)
+    assert "D" in d and d["communication_cost"] > pr["communication_cost"] > 0
+    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
+                "--pricing", "bargain")
+    assert p.returncode == 0 and "bargaining rounds (mean)" in p.stdout and "payments (subtask -> price)" in p.stdout
+    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
+                "--pricing", "bargain", "--budget", "-2")
+    assert p.returncode == 2 and "budget = -2.0" in p.stderr
