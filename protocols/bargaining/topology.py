@@ -126,7 +126,7 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
     ch, C, m = model.channel, np.asarray(model.C, dtype=float), len(model.allocation)
     dearest = np.max(np.where(np.isfinite(C), C, -np.inf), axis=1)
     start_tick = model.tick
-    sent0, delivered0, lost0, cost0 = ch.sent, ch.delivered, ch.lost, ch.communication_cost
+    sent0, lost0, cost0 = ch.sent, ch.lost, ch.communication_cost
 
     model.tick += 1
     ch.begin_tick()
@@ -158,13 +158,14 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
         records[s] = record
         _send(model, talk, mech.step(talk.state))
 
-    limit = start_tick + int(max_ticks)
+    limit, delivered = start_tick + int(max_ticks), 0
     while any(not t.closed for t in talks.values()) and model.tick < limit:
         model.tick += 1
         ch.begin_tick()
         inbox = ch.deliver(model.tick)
-        if inbox.size:
+        if inbox.size:  # the protocol is done: a late message of its own is dropped
             mine = inbox[np.isin(inbox["performative"], _BARGAINING) & (inbox["conversation"] >= CONVERSATION_BASE)]
+            delivered += mine.size
             for msg in mine:  # in the order they were sent
                 talk = talks.get(int(msg["conversation"]))
                 if talk is not None and not talk.closed:
@@ -205,7 +206,7 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
         "mean_rounds": float(np.mean([rec["rounds"] for rec in played])) if played else None,
         "rounds": rounds, "payments": payments,
         "payment_total": float(sum(p for p in payments if p is not None)),
-        "messages": {"sent": ch.sent - sent0, "delivered": ch.delivered - delivered0, "lost": ch.lost - lost0,
+        "messages": {"sent": ch.sent - sent0, "delivered": delivered, "lost": ch.lost - lost0,
                      "resent": sum(t.resent for t in talks.values())},
         "communication_cost": ch.communication_cost - cost0,
         "ticks": model.tick - start_tick,
