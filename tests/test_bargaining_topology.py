@@ -155,6 +155,15 @@ def test_initiator_own_subtasks_and_free_work_are_not_bargained():
     assert result.payments[1] == 0.0 and result.payments[2] == paid["price"]
 
 
+def test_nothing_to_price_sends_nothing():
+    inst = instance_from_dict({"execution_cost": [[1, None], [2, 9]], "transmission_cost": [[0, 2], [2, 0]]})
+    plain, _ = negotiate(inst, "cnp", seed=0)
+    result, _, pr = _settled(inst, budget=9)
+    assert result.allocation == [0, 0]
+    assert (pr["bargained"], pr["agreement_rate"], pr["mean_rounds"], pr["ticks"]) == (0, None, None, 0)
+    assert result.messages == plain.messages and result.ticks == plain.ticks
+
+
 def test_no_zone_keeps_the_protocol_payment():
     plain, _ = negotiate(TWO, "first-price", seed=0)
     result, _, pr = _settled(TWO, "first-price", seed=0, budget=3)  # cost 4 > budget 3

@@ -58,8 +58,6 @@ class _Talk:
     subtask: int
     agents: dict  # role -> agent index
     state: object
-    cost: float
-    budget: float
     start: int
     last: dict = field(default_factory=dict)  # agent -> (performative, price) it sent last
     timer: dict = field(default_factory=dict)  # agent -> tick it resends at (None: not waiting)
@@ -69,9 +67,6 @@ class _Talk:
     comm_cost: float = 0.0
     end: int | None = None
     closed: bool = False
-
-    def role_of(self, agent: int) -> str:
-        return BUYER if self.agents[BUYER] == agent else SELLER
 
     def other(self, agent: int) -> int:
         return self.agents[SELLER] if self.agents[BUYER] == agent else self.agents[BUYER]
@@ -127,38 +122,73 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
     dearest = np.max(np.where(np.isfinite(C), C, -np.inf), axis=1)
     start_tick = model.tick
     sent0, lost0, cost0 = ch.sent, ch.lost, ch.communication_cost
-
-    model.tick += 1
-    ch.begin_tick()
-    talks: dict[int, _Talk] = {}
+    rounds, payments = [None] * m, [None] * m
     records: dict[int, dict] = {}
+    talks: dict[int, _Talk] = {}
     for s in range(m):
         w = int(model.allocation[s])
         if w < 0 or not model.live[w] or w == model.initiator:
             continue
         cost = float(C[s, w])
         cap = float(budget) if budget is not None else float(dearest[s])
-        record = {"subtask": s, "winner": w, "cost": cost, "budget": cap}
-        if cost == 0:
-            records[s] = record | {"agreement": True, "round": None, "rounds": 0, "price": 0.0,
-                                   "messages": 0, "resent": 0, "communication_cost": 0.0, "ticks": 0,
-                                   "note": "free: paid 0 without bargaining"}
+        records[s] = {"subtask": s, "winner": w, "cost": cost, "budget": cap}
+        if cost == 0:  # nothing to haggle over (and a seller range of one point)
+            records[s] |= {"agreement": True, "round": None, "rounds": 0, "price": 0.0, "messages": 0,
+                           "resent": 0, "communication_cost": 0.0, "ticks": 0,
+                           "note": "free: paid 0 without bargaining"}
+            payments[s] = 0.0
             set_payment(model, s, 0.0)
-            continue
-        if cap <= 0:
-            records[s] = record | {"agreement": False, "round": None, "rounds": 0, "price": None,
-                                   "messages": 0, "resent": 0, "communication_cost": 0.0, "ticks": 0,
-                                   "note": "zero budget: nothing offered"}
             continue
         b = Side(BUYER, make(buyer), LinearUtility(0.0, cap, "budget"), describe(buyer))
         se = Side(SELLER, make(seller), LinearUtility((1.0 + markup) * cost, cost, "markup"), describe(seller))
-        talk = _Talk(subtask=s, agents={BUYER: model.initiator, SELLER: w},
-                     state=mech.start(b, se, rng=model.run_rng), cost=cost, budget=cap, start=model.tick)
-        talks[CONVERSATION_BASE + s] = talk
-        records[s] = record
-        _send(model, talk, mech.step(talk.state))
+        talks[CONVERSATION_BASE + s] = _Talk(subtask=s, agents={BUYER: model.initiator, SELLER: w},
+                                             state=mech.start(b, se, rng=model.run_rng), start=start_tick + 1)
 
-    limit, delivered = start_tick + int(max_ticks), 0
+    delivered = _exchange(model, mech, talks, limit=start_tick + int(max_ticks)) if talks else 0
+    for talk in talks.values():
+        r = result(talk.state)
+        agreed = talk.closed and r.agreement
+        rounds[talk.subtask] = r.rounds
+        if agreed:
+            payments[talk.subtask] = r.price
+        records[talk.subtask] |= {
+            "agreement": agreed, "round": r.round if agreed else None, "rounds": r.rounds,
+            "price": r.price if agreed else None, "messages": talk.messages, "resent": talk.resent,
+            "communication_cost": talk.comm_cost,
+            "ticks": (talk.end if talk.end is not None else model.tick) - talk.start,
+        }
+        if not talk.closed:
+            records[talk.subtask]["note"] = f"unfinished when pricing stopped after {max_ticks} ticks"
+    subtasks = [records[s] for s in sorted(records)]
+    played = [rec["rounds"] for rec in subtasks if rec["rounds"]]
+    agreed = sum(rec["agreement"] for rec in subtasks)
+    return {
+        "buyer": describe(buyer), "seller": describe(seller), "deadline": mech.deadline,
+        "budget": budget if budget is not None else "largest execution cost", "markup": markup,
+        "bargained": len(subtasks), "agreed": agreed,
+        "agreement_rate": agreed / len(subtasks) if subtasks else None,
+        "mean_rounds": float(np.mean(played)) if played else None,
+        "rounds": rounds, "payments": payments,
+        "payment_total": float(sum(p for p in payments if p is not None)),
+        "messages": {"sent": ch.sent - sent0, "delivered": delivered, "lost": ch.lost - lost0,
+                     "resent": sum(t.resent for t in talks.values())},
+        "communication_cost": ch.communication_cost - cost0,
+        "ticks": model.tick - start_tick,
+        "subtasks": subtasks,
+    }
+
+
+def _exchange(model, mech: AlternatingOffers, talks: dict, *, limit: int) -> int:
+    """Tick by tick until every talk has closed (or ``limit``): the buyers' openings one tick
+    after the protocol's last, then answers as messages arrive, resends on timeouts.
+
+    Returns the number of bargaining messages delivered.
+    """
+    ch, delivered = model.channel, 0
+    model.tick += 1
+    ch.begin_tick()
+    for talk in talks.values():
+        _send(model, talk, mech.step(talk.state))
     while any(not t.closed for t in talks.values()) and model.tick < limit:
         model.tick += 1
         ch.begin_tick()
@@ -176,42 +206,7 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
             for agent, due in list(talk.timer.items()):
                 if due is not None and model.tick >= due:
                     _resend(model, talk, agent)
-
-    rounds, payments = [None] * m, [None] * m
-    for conv, talk in talks.items():
-        r = result(talk.state)
-        agreed = talk.closed and r.agreement
-        rounds[talk.subtask] = r.rounds
-        if agreed:
-            payments[talk.subtask] = r.price
-        records[talk.subtask] |= {
-            "agreement": agreed, "round": r.round if agreed else None, "rounds": r.rounds,
-            "price": r.price if agreed else None, "messages": talk.messages, "resent": talk.resent,
-            "communication_cost": talk.comm_cost,
-            "ticks": (talk.end if talk.end is not None else model.tick) - talk.start,
-        }
-        if not talk.closed:
-            records[talk.subtask]["note"] = f"unfinished when pricing stopped after {max_ticks} ticks"
-    for s, rec in records.items():
-        if rec.get("note", "").startswith("free"):
-            payments[s] = 0.0
-    subtasks = [records[s] for s in sorted(records)]
-    played = [rec for rec in subtasks if rec["rounds"]]
-    agreed = sum(rec["agreement"] for rec in subtasks)
-    return {
-        "buyer": describe(buyer), "seller": describe(seller), "deadline": mech.deadline,
-        "budget": budget if budget is not None else "largest execution cost", "markup": markup,
-        "bargained": len(subtasks), "agreed": agreed,
-        "agreement_rate": agreed / len(subtasks) if subtasks else None,
-        "mean_rounds": float(np.mean([rec["rounds"] for rec in played])) if played else None,
-        "rounds": rounds, "payments": payments,
-        "payment_total": float(sum(p for p in payments if p is not None)),
-        "messages": {"sent": ch.sent - sent0, "delivered": delivered, "lost": ch.lost - lost0,
-                     "resent": sum(t.resent for t in talks.values())},
-        "communication_cost": ch.communication_cost - cost0,
-        "ticks": model.tick - start_tick,
-        "subtasks": subtasks,
-    }
+    return delivered
 
 
 def _transmit(model, talk: _Talk, agent: int, performative: int, price) -> None:
