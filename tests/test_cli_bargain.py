@@ -1,10 +1,16 @@
-"""`mas bargain`, `mas tournament` and `mas negotiate --pricing bargain` as a user runs them."""
+"""`mas bargain`, `mas tournament` and `mas negotiate --pricing bargain` as a user runs them
+(one fresh interpreter per command for the main paths; the rest in-process, for speed)."""
 
 from __future__ import annotations
 
 import json
 
-from tests.helpers import run_cli
+import pytest
+
+from scenarios.cli import main
+from tests.helpers import ROOT, run_cli
+
+PAPER = str(ROOT / "scenarios" / "data" / "paper_example.json")
 
 
 def test_bargain_issue_example_json():
@@ -18,14 +24,22 @@ def test_bargain_issue_example_json():
     assert [m["performative"] for m in d["messages"]] == ["propose"] * 6 + ["accept-proposal"]
 
 
-def test_bargain_table_and_errors():
-    p = run_cli("bargain", "--buyer", "conceder", "--seller", "boulware", "--deadline", "4")
-    assert p.returncode == 0, p.stderr
-    assert "agreement in round 3 at price 8.41" in p.stdout
-    for args, text in ((["--buyer", "tough"], "strategy = 'tough'"),
-                       (["--seller-prices", "0,10"], "seller_prices"), (["--deadline", "1"], "deadline")):
-        p = run_cli("bargain", *args)
-        assert p.returncode == 2 and p.stderr.count("\n") == 1 and text in p.stderr, p.stderr
+def test_bargain_table(capsys):
+    assert main(["bargain", "--buyer", "conceder", "--seller", "boulware", "--deadline", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "agreement in round 3 at price 8.41" in out and "accept-proposal" in out
+
+
+@pytest.mark.parametrize("args, text", [(["bargain", "--buyer", "tough"], "strategy = 'tough'"),
+                                        (["bargain", "--seller-prices", "0,10"], "seller_prices"),
+                                        (["bargain", "--deadline", "1"], "deadline"),
+                                        (["tournament", "--strategies", "linear,linear"], "named twice"),
+                                        (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--pricing",
+                                          "bargain", "--budget", "-2"], "budget = -2.0")])
+def test_bad_input_is_one_line_and_exit_2(args, text, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and text in err, err
 
 
 def test_tournament_json_and_heat_map(tmp_path):
@@ -38,13 +52,11 @@ def test_tournament_json_and_heat_map(tmp_path):
     assert {"agreement_rate", "mean_utility_buyer", "mean_utility_seller", "mean_rounds",
             "nash_product"} <= set(d["pairs"][0])
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    p = run_cli("tournament", "--strategies", "linear,linear")
-    assert p.returncode == 2 and "named twice" in p.stderr
 
 
-def test_negotiate_with_pricing_bargain():
-    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
-                "--pricing", "bargain", "--buyer", "conceder", "--seller", "boulware", "--json")
+def test_negotiate_with_pricing_bargain(capsys):
+    p = run_cli("negotiate", "--protocol", "cnp", "--instance", PAPER, "--pricing", "bargain",
+                "--buyer", "conceder", "--seller", "boulware", "--json")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     pr = d["pricing"]
@@ -52,9 +64,6 @@ def test_negotiate_with_pricing_bargain():
     assert {"agreement_rate", "rounds", "payments", "mean_rounds", "subtasks"} <= set(pr)
     assert all(d["payments"][s] == pr["payments"][s] for s in range(6) if pr["payments"][s] is not None)
     assert "D" in d and d["communication_cost"] > pr["communication_cost"] > 0
-    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
-                "--pricing", "bargain")
-    assert p.returncode == 0 and "bargaining rounds (mean)" in p.stdout and "payments (subtask -> price)" in p.stdout
-    p = run_cli("negotiate", "--protocol", "cnp", "--instance", "scenarios/data/paper_example.json",
-                "--pricing", "bargain", "--budget", "-2")
-    assert p.returncode == 2 and "budget = -2.0" in p.stderr
+    assert main(["negotiate", "--protocol", "cnp", "--instance", PAPER, "--pricing", "bargain"]) == 0
+    out = capsys.readouterr().out
+    assert "bargaining rounds (mean)" in out and "payments (subtask -> price)" in out
