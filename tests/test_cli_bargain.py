@@ -35,7 +35,9 @@ def test_bargain_table(capsys):
                                         (["bargain", "--deadline", "1"], "deadline"),
                                         (["tournament", "--strategies", "linear,linear"], "named twice"),
                                         (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--pricing",
-                                          "bargain", "--budget", "-2"], "budget = -2.0")])
+                                          "bargain", "--budget", "-2"], "budget = -2.0"),
+                                        (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--buyer",
+                                          "boulware"], "--buyer is a pricing option: add --pricing bargain")])
 def test_bad_input_is_one_line_and_exit_2(args, text, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err

@@ -46,22 +46,24 @@ def add_pricing_arguments(p) -> None:
     g.add_argument("--pricing", choices=["bargain"],
                    help="settle each awarded subtask's payment by alternating offers between the initiator "
                         "and the winner, every offer a message over the topology")
-    g.add_argument("--buyer", default="linear", metavar="S", help="the initiator's strategy (default linear)")
-    g.add_argument("--seller", default="linear", metavar="S", help="every winner's strategy (default linear)")
-    g.add_argument("--deadline", type=int, default=10, metavar="T", help="rounds per negotiation (default 10)")
+    g.add_argument("--buyer", metavar="S", help="the initiator's strategy (default linear)")
+    g.add_argument("--seller", metavar="S", help="every winner's strategy (default linear)")
+    g.add_argument("--deadline", type=int, metavar="T", help="rounds per negotiation (default 10)")
     g.add_argument("--budget", type=float, metavar="B",
                    help="the initiator's reservation price per subtask (default: its largest finite execution cost)")
-    g.add_argument("--markup", type=float, default=1.0, metavar="X",
+    g.add_argument("--markup", type=float, metavar="X",
                    help="a winner opens at (1 + X) x its execution cost (default 1)")
 
 
 def pricing_arguments(args) -> dict:
     """``pricing`` and ``pricing_options`` for :func:`protocols.negotiate` (empty without --pricing)."""
+    given = {k: v for k in ("buyer", "seller", "deadline", "budget", "markup")
+             if (v := getattr(args, k)) is not None}
     if args.pricing is None:
+        if given:
+            raise ValueError(f"--{next(iter(given))} is a pricing option: add --pricing bargain")
         return {}
-    return {"pricing": args.pricing, "pricing_options": {
-        "buyer": args.buyer, "seller": args.seller, "deadline": args.deadline, "budget": args.budget,
-        "markup": args.markup}}
+    return {"pricing": args.pricing, "pricing_options": given}
 # ---------------------------------------------------------------------------------------------------
 
 
