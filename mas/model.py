@@ -272,6 +272,19 @@ class NegotiationModel(mesa.Model):
         for i in s.tolist():
             self._reasons.pop(i, None)
 
+    def settle_payment(self, subtasks, prices) -> None:
+        """Set what the initiator pays for held ``subtasks`` (e.g. a price bargained after the award).
+
+        Raises
+        ------
+        ProtocolError for a subtask nobody holds.
+        """
+        s, p = np.broadcast_arrays(np.atleast_1d(np.asarray(subtasks, dtype=np.intp)), np.asarray(prices, dtype=float))
+        free = self._allocation[s] < 0
+        if free.any():
+            raise ProtocolError(f"settle_payment: subtask {int(s[np.flatnonzero(free)[0]])} is not held")
+        self._payments[s] = p
+
     def release(self, subtasks, reason: str | None = None) -> None:
         """Take ``subtasks`` back (they may be awarded again); ``reason`` is reported if they end unallocated."""
         s = np.unique(np.atleast_1d(np.asarray(subtasks, dtype=np.intp)))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from mas.errors import InputError
 from mas.model import NegotiationModel, NegotiationResult
 from protocols.kswap import kswap as improve
 from protocols.registry import create
 
 
 def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: int | None = None,
-              protocol_options: dict | None = None, **model_options) -> tuple[NegotiationResult, NegotiationModel]:
+              protocol_options: dict | None = None, pricing: str | None = None, pricing_options: dict | None = None,
+              **model_options) -> tuple[NegotiationResult, NegotiationModel]:
     """Run ``protocol`` (a registered name or a protocol object) on ``instance``.
 
     Parameters
@@ -20,6 +22,12 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
         capacity), through the model's API in one more tick, each exchange charged as messages;
         the result then has a ``kswap`` entry with D before and after and the messages.
     protocol_options : keyword options for the protocol's constructor.
+    pricing : None (the protocol's payments) or ``"bargain"``: after the run (and the
+        k-swaps), every awarded subtask's payment is bargained by alternating offers
+        over the channel (:func:`protocols.bargaining.settle`); the result then has a
+        ``pricing`` entry, and its messages, communication cost and ticks include the bargaining.
+    pricing_options : keyword options of :func:`protocols.bargaining.settle`
+        (``buyer``, ``seller``, ``deadline``, ``budget``, ``markup``).
     model_options : faults and limits for :class:`mas.model.NegotiationModel`
         (``loss``, ``crash_prob``, ``fail_prob``, ``max_ticks``, ...).
 
@@ -44,5 +52,16 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
         result = model.result()
         result.extra["kswap"] = {k: v for k, v in ks.to_dict().items() if k not in ("allocation", "exchanges")}
         result.extra["kswap"]["messages"] = sent
+    if pricing is not None:  # -- pricing by bargaining (protocols/bargaining/topology.py) --
+        if pricing != "bargain":
+            raise InputError("pricing", pricing, "choose bargain (or None for the protocol's payments)")
+        from protocols.bargaining import settle
+
+        priced = settle(model, **(pricing_options or {}))
+        extra = result.extra
+        result = model.result()  # the agreed payments, and the bargaining's messages and ticks
+        result.extra = extra | {"pricing": priced}
+    elif pricing_options:
+        raise InputError("pricing_options", pricing_options, "given without pricing")
     return result, model
 

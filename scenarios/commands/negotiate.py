@@ -43,8 +43,36 @@ def register(sub) -> None:
     p.add_argument("--trace", metavar="FILE.jsonl",
                    help="write every message as one JSON line (tick, sender, receiver, performative, "
                         "conversation, subtask, cost, lost)")
+    add_pricing_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     p.set_defaults(run=run)
+
+
+# -- pricing by bargaining (protocols/bargaining/topology.py) ---------------------------------------
+def add_pricing_arguments(p) -> None:
+    g = p.add_argument_group("pricing by bargaining (--pricing bargain)")
+    g.add_argument("--pricing", choices=["bargain"],
+                   help="settle each awarded subtask's payment by alternating offers between the initiator "
+                        "and the winner, every offer a message over the topology")
+    g.add_argument("--buyer", metavar="S", help="the initiator's strategy (default linear)")
+    g.add_argument("--seller", metavar="S", help="every winner's strategy (default linear)")
+    g.add_argument("--deadline", type=int, metavar="T", help="rounds per negotiation (default 10)")
+    g.add_argument("--budget", type=float, metavar="B",
+                   help="the initiator's reservation price per subtask (default: its largest finite execution cost)")
+    g.add_argument("--markup", type=float, metavar="X",
+                   help="a winner opens at (1 + X) x its execution cost (default 1)")
+
+
+def pricing_arguments(args) -> dict:
+    """``pricing`` and ``pricing_options`` for :func:`protocols.negotiate` (empty without --pricing)."""
+    given = {k: v for k in ("buyer", "seller", "deadline", "budget", "markup")
+             if (v := getattr(args, k)) is not None}
+    if args.pricing is None:
+        if given:
+            raise ValueError(f"--{next(iter(given))} is a pricing option: add --pricing bargain")
+        return {}
+    return {"pricing": args.pricing, "pricing_options": given}
+# ---------------------------------------------------------------------------------------------------
 
 
 def run(args) -> int:
@@ -57,7 +85,8 @@ def run(args) -> int:
             raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
-                                protocol_options=options, trace=args.trace, **model_options(args))
+                                protocol_options=options, trace=args.trace, **model_options(args),
+                                **pricing_arguments(args))
     report["topology"] = args.topology or args.instance
     if args.json:
         print_json(report)
@@ -75,9 +104,20 @@ def run(args) -> int:
     if "kswap" in report:
         ks = report["kswap"]
         rows.append([f"k-swaps (K={ks['K']}) D before -> after", f"{ks['D_before']:.2f} -> {ks['D_after']:.2f}"])
+    if "pricing" in report:  # -- pricing by bargaining --
+        pr = report["pricing"]
+        rate = "-" if pr["agreement_rate"] is None else f"{100 * pr['agreement_rate']:.0f}%"
+        rows += [[f"bargained ({pr['buyer']} vs {pr['seller']}, T={pr['deadline']}): agreed", f"{pr['agreed']} of "
+                  f"{pr['bargained']} ({rate})"],
+                 ["bargaining rounds (mean)", "-" if pr["mean_rounds"] is None else pr["mean_rounds"]],
+                 ["bargaining messages / resent", f"{pr['messages']['sent']} / {pr['messages']['resent']}"],
+                 ["bargaining communication cost", pr["communication_cost"]]]
     print(format_table(["", "value"], rows))
     alloc = ["-" if a is None else str(a) for a in report["allocation"]]
     print("allocation (subtask -> agent): " + " ".join(alloc if len(alloc) <= 40 else alloc[:40] + ["..."]))
+    if "pricing" in report:
+        paid = ["-" if p is None else f"{p:.2f}" for p in report["payments"]]
+        print("payments (subtask -> price): " + " ".join(paid if len(paid) <= 40 else paid[:40] + ["..."]))
     for u in report["unallocated"]:
         print(f"unallocated subtask {u['subtask']}: {u['reason']}")
     return 0
