@@ -62,14 +62,18 @@ def test_messages_on_the_channel_are_fipa_bargaining_messages():
 
 def _settled(inst, protocol="cnp", seed=1, **options):
     loss = options.pop("loss", 0.0)
-    result, model = negotiate(inst, protocol, seed=seed, loss=loss, pricing="bargain", pricing_options=options)
+    # execution bids spread the subtasks over many winners, so there is plenty to bargain over
+    protocol_options = {"bids": options.pop("bids", "execution")}
+    result, model = negotiate(inst, protocol, seed=seed, loss=loss, pricing="bargain", pricing_options=options,
+                              protocol_options=protocol_options)
     return result, model, result.extra["pricing"]
 
 
 def test_cost_grows_with_rounds_times_the_pair_cost():
     """Loss-free: every talk sends one message per round over its pair, one latency per round."""
     inst = generate_instance("small-world", 12, 8, seed=1)
-    result, model, pr = _settled(inst, "cnp", seed=1, buyer="boulware", seller="linear")
+    # execution bids spread the subtasks over many winners, at 1, 2 and 3 hops
+    result, model, pr = _settled(inst, "cnp", seed=1, buyer="boulware", seller="linear", bids="execution")
     assert pr["bargained"] == 8
     assert {int(model.channel.latency[model.initiator, r["winner"]]) for r in pr["subtasks"]} == {1, 2, 3}
     for rec in pr["subtasks"]:
@@ -104,7 +108,7 @@ def test_lost_offers_are_resent_and_change_only_the_cost(seed, loss, pair):
     inst = generate_instance("small-world", 10, 6, seed=seed)
     outcomes = []
     for p in (0.0, loss):
-        _, model = negotiate(inst, "cnp", seed=seed)
+        _, model = negotiate(inst, "cnp", seed=seed, protocol_options={"bids": "execution"})
         model.channel.loss = p  # loss while pricing only, so both price the same allocation
         outcomes.append(settle(model, buyer=pair[0], seller=pair[1]))
     clean, lossy = outcomes
@@ -157,7 +161,7 @@ def test_initiator_own_subtasks_and_free_work_are_not_bargained():
 
 def test_nothing_to_price_sends_nothing():
     inst = instance_from_dict({"execution_cost": [[1, None], [2, 9]], "transmission_cost": [[0, 2], [2, 0]]})
-    plain, _ = negotiate(inst, "cnp", seed=0)
+    plain, _ = negotiate(inst, "cnp", seed=0, protocol_options={"bids": "execution"})
     result, _, pr = _settled(inst, budget=9)
     assert result.allocation == [0, 0]
     assert (pr["bargained"], pr["agreement_rate"], pr["mean_rounds"], pr["ticks"]) == (0, None, None, 0)

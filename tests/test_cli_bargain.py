@@ -58,7 +58,7 @@ def test_tournament_json_and_heat_map(tmp_path):
 
 def test_negotiate_with_pricing_bargain(capsys):
     p = run_cli("negotiate", "--protocol", "cnp", "--instance", PAPER, "--pricing", "bargain",
-                "--buyer", "conceder", "--seller", "boulware", "--json")
+                "--buyer", "conceder", "--seller", "boulware", "--bids", "execution", "--json")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     pr = d["pricing"]

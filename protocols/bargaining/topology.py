@@ -105,7 +105,8 @@ def settle(model, *, buyer="linear", seller="linear", deadline: int = 10, budget
     --------
     >>> from mas.instance import generate_instance
     >>> from protocols import negotiate
-    >>> _, model = negotiate(generate_instance("complete", 5, 3, seed=2), "cnp", seed=2)
+    >>> _, model = negotiate(generate_instance("complete", 5, 3, seed=2), "cnp", seed=2,
+    ...                      protocol_options={"bids": "execution"})
     >>> out = settle(model, buyer="conceder", seller="linear")
     >>> out["agreement_rate"], out["rounds"]
     (1.0, [None, 5, 3])
