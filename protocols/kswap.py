@@ -325,12 +325,15 @@ def _search(s: _State, K: int, best: _Best) -> None:
     best.offer(d[r, b], lambda: [(int(rows[r]), int(b))])
     if K < 2 or rows.size < 2:
         return
-    top = _smallest_per_column(g, min(rows.size, max(_TOP, K) + 1))
-    _same_receiver(s, g, join, top, best)
+    two = (s.room >= 2) & s.ok  # receivers that can take two more
+    top = _smallest_per_column(g, min(rows.size, max(_TOP, K) + 1)) if two.any() else None
+    if top is not None:
+        _same_receiver(s, g, join, top, best)
     _vacate_two(s, best)
     _swaps(s, best)
     if K >= 3:
-        _same_receiver_up_to(s, K, join, top, best)
+        if top is not None:
+            _same_receiver_up_to(s, K, join, top, best)
         _vacate_up_to(s, K, best)
         if s.capacity is not None:
             _cycles3(s, best)
