@@ -20,7 +20,7 @@ from mas.crowdsourcing.greedy import Greedy
 from mas.crowdsourcing.index import STORES, GridStore, ScanStore, make_store
 from mas.crowdsourcing.ossa import OSSA, IndexedOSSA, PlainOSSA
 from mas.crowdsourcing.pay import pay_bid
-from mas.crowdsourcing.tgoa import TGOA, max_utility_matching, optimal_matching
+from mas.crowdsourcing.tgoa import TGOA, max_utility_matching
 from mas.crowdsourcing.utility import UTILITIES, make_utility, register_utility
 
 __all__ = [
@@ -28,6 +28,6 @@ __all__ = [
     "max_utility_matching", "parse_goma", "register_utility", "CrowdResult", "GridStore", "Greedy", "IndexedOSSA", "Ledger", "OSSA",
     "OnlineAlgorithm", "PlainOSSA", "Relation", "STORES", "ScanStore", "StreamSettings", "TGOA", "Task", "Worker",
     "area", "arrival_from_dict", "check_stream", "contains", "generate_stream", "load_events", "make_algorithm",
-    "make_store", "optimal_matching", "overlaps", "pay_bid", "rect", "register_algorithm", "relation",
+    "make_store", "overlaps", "pay_bid", "rect", "register_algorithm", "relation",
     "run_online", "save_events", "subtract",
 ]

@@ -145,6 +145,19 @@ def make_algorithm(name: str, **options) -> OnlineAlgorithm:
     return ALGORITHMS.get(name)(**options)
 
 
+def algorithm_options(name: str) -> list[str]:
+    """The keyword options the algorithm registered as ``name`` takes.
+
+    >>> algorithm_options("tgoa")
+    ['split', 'utility', 'index', 'cell']
+    """
+    import inspect
+
+    from mas.crowdsourcing import greedy, ossa, tgoa  # noqa: F401 - registration
+
+    return [p for p in inspect.signature(ALGORITHMS.get(name)).parameters]
+
+
 @dataclass
 class CrowdResult:
     """Outcome of one online run."""

@@ -55,8 +55,15 @@ class TGOA(Greedy):
         super().start(ledger, expected, order)
         self.switch = int(self.split * expected)
         self.seen: list[Arrival] = []  # every arrival, by key
-        self.adj: list[list[int]] = []  # possible partners (of positive utility), by key
-        self.weight: dict[tuple[int, int], float] = {}  # (worker key, task key) -> utility
+        # possible pairs of positive utility: worker key, task key, utility (grown by doubling)
+        self._ew = np.empty(0, dtype=np.int64)
+        self._et = np.empty(0, dtype=np.int64)
+        self._eu = np.empty(0)
+        self._ne = 0
+        self._degree: list[int] = []
+        self._cap = np.empty(0, dtype=np.int64)  # by key: a worker's capacity (0: a task)
+        self._bid = np.empty(0)
+        self._root = np.empty(0, dtype=np.int64)  # by key: root of its component
         # arrived tasks (x1 y1 x2 y2 t0 t1) and workers (the same, then cx cy radius; radius nan: a
         # rectangle) for the vectorized pair test, grown by doubling
         self._t_keys = np.empty(0, dtype=np.int64)
@@ -151,20 +158,40 @@ class TGOA(Greedy):
             row = np.array([x1, y1, x2, y2, t0, t1, a.x, a.y, np.nan if a.radius is None else a.radius])
         self._append(a.kind, row, key)
         self.seen.append(a)
-        u, seen, weight = self.utility, self.seen, self.weight
-        kept = []
+        u, seen = self.utility, self.seen
+        ws, ts, us = [], [], []
         for p in partners:
-            pair = (p, key) if a.kind == "task" else (key, p)
-            value = float(u(seen[pair[0]], seen[pair[1]]))
+            w, t = (p, key) if a.kind == "task" else (key, p)
+            value = float(u(seen[w], seen[t]))
             if value > 0:  # a pair worth nothing weighs 0, as one that cannot meet
-                weight[pair] = value
-                kept.append(p)
-        self.adj.append(kept)
+                ws.append(w)
+                ts.append(t)
+                us.append(value)
+                self._degree[p] += 1
+        self._degree.append(len(ws))
+        self._add_edges(ws, ts, us)
+        if key == len(self._cap):
+            n = max(16, 2 * key)
+            self._cap, self._bid, self._root = (np.resize(self._cap, n), np.resize(self._bid, n),
+                                                np.resize(self._root, n))
+        self._cap[key] = a.capacity if a.kind == "worker" else 0
+        self._bid[key] = a.bid if a.kind == "worker" else 0.0
+        self._root[key] = key
         self._parent.append(key)
         self._members.append([key])
-        for p in kept:
-            self.adj[p].append(key)
+        for p in (ts if a.kind == "worker" else ws):
             self._union(key, p)
+
+    def _add_edges(self, ws: list, ts: list, us: list) -> None:
+        k = len(ws)
+        if not k:
+            return
+        if self._ne + k > len(self._ew):
+            n = max(64, 2 * (self._ne + k))
+            self._ew, self._et, self._eu = np.resize(self._ew, n), np.resize(self._et, n), np.resize(self._eu, n)
+        e = slice(self._ne, self._ne + k)
+        self._ew[e], self._et[e], self._eu[e] = ws, ts, us
+        self._ne += k
 
     def _find(self, k: int) -> int:
         parent = self._parent
@@ -180,6 +207,7 @@ class TGOA(Greedy):
         if len(self._members[ra]) < len(self._members[rb]):
             ra, rb = rb, ra
         self._parent[rb] = ra
+        self._root[self._members[rb]] = ra
         self._members[ra].extend(self._members[rb])
         self._members[rb] = None
 
@@ -187,50 +215,35 @@ class TGOA(Greedy):
         """Partners of ``keys`` in an optimal matching of everything arrived so far."""
         out: dict[int, list[int]] = {}
         done = set()
+        ew, et, eu = self._ew[: self._ne], self._et[: self._ne], self._eu[: self._ne]
         for key in keys:
-            if not self.adj[key]:
+            if not self._degree[key]:
                 continue
             root = self._find(key)
             if root in done:
                 continue
             done.add(root)
-            comp = sorted(self._members[root])
-            workers = [k for k in comp if self.seen[k].kind == "worker"]
-            tasks = [k for k in comp if self.seen[k].kind == "task"]
-            out.update(optimal_matching(self.seen, workers, tasks, self.adj, self.weight))
+            idx = np.flatnonzero(self._root[ew] == root)
+            out.update(_component_matching(ew[idx], et[idx], eu[idx], self._cap, self._bid))
         return out
 
 
-def optimal_matching(seen, workers: list[int], tasks: list[int], adj, utility) -> dict[int, list[int]]:
-    """Maximum-utility matching of ``workers`` and ``tasks`` over the pairs in ``adj`` (ties: lower total bid).
-
-    ``utility`` is a function ``(worker, task) -> float`` or a dict ``{(worker key, task key): value}``;
-    a worker of capacity c takes up to c tasks. Returns each matched key's partners (both directions).
-    """
-    col = {t: j for j, t in enumerate(tasks)}
-    rows = [w for w in workers for _ in range(seen[w].capacity)]
-    value = np.zeros((len(rows), len(tasks)))
-    i = 0
-    for w in workers:
-        js, vs = [], []
-        for t in adj[w]:
-            j = col.get(t)
-            if j is not None:
-                js.append(j)
-                vs.append(utility[(w, t)] if isinstance(utility, dict) else utility(seen[w], seen[t]))
-        c = seen[w].capacity
-        value[i:i + c, js] = vs
-        i += c
-    bids = np.array([seen[w].bid for w in rows], dtype=float)
-    r, c = max_utility_matching(value, bids)
+def _component_matching(ew, et, eu, cap, bid) -> dict[int, list[int]]:
+    """Partners in a maximum-utility matching over the pairs (ew[i], et[i]) of utility eu[i]; a worker
+    of capacity c is c rows; ties go to the lower total bid."""
+    workers, wi = np.unique(ew, return_inverse=True)
+    tasks, tj = np.unique(et, return_inverse=True)
+    c = cap[workers]
+    start = np.cumsum(c) - c  # first row of each worker
+    reps = c[wi]  # each pair, once per row of its worker
+    rows = np.repeat(start[wi], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    cols = np.repeat(tj, reps)
+    r, cc = _match_pairs(int(c.sum()), len(tasks), rows, cols, np.repeat(eu, reps), np.repeat(bid[workers], c))
+    row_worker = np.repeat(workers, c)
     out: dict[int, list[int]] = {}
-    for i, j in zip(r.tolist(), c.tolist()):
-        w, t = rows[i], tasks[j]
+    for w, t in sorted(zip(row_worker[r].tolist(), tasks[cc].tolist())):
         out.setdefault(w, []).append(t)
         out[t] = [w]
-    for w in workers:
-        if w in out:
-            out[w].sort()
     return out
 
 
@@ -254,31 +267,44 @@ def max_utility_matching(value: np.ndarray, cost: np.ndarray) -> tuple[np.ndarra
     >>> r.tolist()  # the score 12 v - bid would prefer row 1: 10.88 > 2
     [0]
     """
+    value = np.asarray(value, dtype=float)
+    rows, cols = np.nonzero(value > 0)
+    return _match_pairs(value.shape[0], value.shape[1], rows, cols, value[rows, cols],
+                        np.asarray(cost, dtype=float))
+
+
+def _match_pairs(m: int, n: int, rows, cols, vals, cost) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`max_utility_matching` of an m x n problem given as its possible pairs (all ``vals`` > 0)."""
     from scipy.optimize import linear_sum_assignment
 
-    edge = value > 0
     empty = np.empty(0, dtype=np.int64)
-    if not edge.any():
+    if not len(vals):
         return empty, empty
 
-    def solve(gain):
+    def solve(weight):
+        gain = np.zeros((m, n))
+        gain[rows, cols] = weight
         r, c = linear_sum_assignment(gain, maximize=True)
-        keep = edge[r, c]
+        keep = gain[r, c] > 0
         return r[keep], c[keep]
 
+    def total(r, c):
+        v = np.zeros((m, n))
+        v[rows, cols] = vals
+        return math.fsum(v[r, c].tolist())
+
     scale = float(cost.sum()) + 1.0
-    vals = value[edge]
     top = float(vals.max())
-    if np.all(vals == np.floor(vals)) and top * scale * min(value.shape) < 2.0 ** 50:
-        return solve(np.where(edge, value * scale - cost[:, None], 0.0))
-    r1, c1 = solve(value)
-    best = math.fsum(value[r1, c1].tolist())
+    if np.all(vals == np.floor(vals)) and top * scale * min(m, n) < 2.0 ** 50:
+        return solve(vals * scale - cost[rows])
+    r1, c1 = solve(vals)
+    best = total(r1, c1)
     levels = np.unique(vals)
     step = float(min(levels[0], np.diff(levels).min())) if len(levels) > 1 else float(levels[0])
     k = scale / step
     for _ in range(3):
-        r, c = solve(np.where(edge, value * k - cost[:, None], 0.0))
-        if math.fsum(value[r, c].tolist()) >= best:
+        r, c = solve(vals * k - cost[rows])
+        if total(r, c) >= best:
             return r, c
         k *= 4096.0
     return r1, c1
