@@ -10,19 +10,14 @@ and the worker has capacity left; it is worth pay x rate.
 import json
 
 import pytest
-from test_crowd_cli import mas, run_main
+from test_crowd_cli import ROOT, SCENARIO_1, mas, run_main
 
 from mas.crowdsourcing import TGOA, Greedy, audit, load_goma, parse_goma, run_online
 from mas.errors import InputError
 
-# phase 2 gives up the greedy choice (worked out in test_phase_two_gives_up_a_greedy_choice)
-GIVE_UP = """2 3 3 5
-0 w 10 0 6 1 100 1
-1 t 10 0 100 0.5
-2 t -3 0 100 1
-3 t 5 0 100 3
-4 w 0 0 5 1 100 1
-"""
+# phase 2 gives up the greedy choice (worked out in test_phase_two_gives_up_a_greedy_choice); the README runs it
+GIVE_UP_FILE = ROOT / "scenarios/data/crowd/give_up.goma"
+GIVE_UP = GIVE_UP_FILE.read_text()
 
 
 def write(tmp_path, text, name="s.goma"):
@@ -63,8 +58,14 @@ def test_phase_two_gives_up_a_greedy_choice():
     assert alg.decisions[1][:3] == (key["t2"], [key["w0"]], [])  # its partner is taken: it waits
 
 
-def test_command_line_reads_the_goma_format(tmp_path):
-    path = str(write(tmp_path, GIVE_UP))
+def test_shipped_files():
+    assert GIVE_UP == "2 3 3 5\n0 w 10 0 6 1 100 1\n1 t 10 0 100 0.5\n2 t -3 0 100 1\n3 t 5 0 100 3\n4 w 0 0 5 1 100 1\n"
+    rows = (ROOT / "scenarios/data/crowd/seed_scenario_1.jsonl").read_text().splitlines()
+    assert [json.loads(r) for r in rows] == SCENARIO_1
+
+
+def test_command_line_reads_the_goma_format():
+    path = str(GIVE_UP_FILE)
     got = {}
     for alg, extra in (("greedy", []), ("tgoa", ["--split", "0.4"])):
         p = mas("crowd", "--algorithm", alg, "--events", path, "--format", "goma", "--json", *extra)
