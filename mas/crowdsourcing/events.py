@@ -72,8 +72,8 @@ class Task(_Ranged):
     def point(cls, id, time: float, x: float, y: float, deadline: float, price: float = 0.0) -> Task:
         """A point task at (x, y).
 
-        >>> Task.point("t", 0, 3, 4, 9).rect
-        (3, 4, 3, 4)
+        >>> Task.point("t", 0, 3.0, 4.0, 9).rect
+        (3.0, 4.0, 3.0, 4.0)
         """
         return cls(id, time, x, y, 0.0, 0.0, deadline, price)
 
