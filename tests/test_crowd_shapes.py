@@ -152,6 +152,11 @@ def test_phase_two_matching_is_maximum_utility_where_the_old_score_was_not():
     assert old_score_matching(value, bids) == [(1, 0)]
     assert max_utility_matching(value, bids)[0].tolist() == [0]
     assert max_utility_matching(np.array([[0.5], [0.5]]), bids)[0].tolist() == [1]
+    # utilities that are no short decimals take the other path (maximum first, then a checked score)
+    value = np.array([[1 / 3 + 1e-7], [1 / 3]])
+    assert old_score_matching(value, bids) == [(1, 0)]
+    assert max_utility_matching(value, bids)[0].tolist() == [0]
+    assert max_utility_matching(np.array([[1 / 3], [1 / 3]]), bids)[0].tolist() == [1]
     s = [Task.point("t", 0, 0, 0, 9, price=1), Worker.disc("a", 1, 0, 0, 1, 9, 10.0, rate=1.0),
          Worker.disc("b", 1, 0, 0, 1, 9, 1.0, rate=0.99)]
     r = run_online(TGOA(split=0.0, utility="pay-rate"), s)  # a and b arrive together: one batch
@@ -177,7 +182,8 @@ def brute_matching(value, bids):
 def test_matching_is_lexicographically_best(m, n, data):
     from mas.crowdsourcing import max_utility_matching
 
-    cells = st.sampled_from([0, 0, 0.25, 0.5, 0.75, 1, 1.25, 0.1, 0.2, 0.3])
+    cells = st.sampled_from([0, 0, 0.25, 0.5, 0.75, 1, 1.25, 0.1, 0.2, 0.3] if data.draw(st.booleans())
+                            else [0, 0, 1 / 3, 2 / 3, 1 / 7, 0.5, 1, 0.1])  # decimals, or not
     value = np.array(data.draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m)), float)
     bids = np.array(data.draw(st.lists(st.sampled_from([0, 1, 2.5, 7]), min_size=m, max_size=m)), float)
     r, c = max_utility_matching(value, bids)

@@ -251,14 +251,15 @@ def max_utility_matching(value: np.ndarray, cost: np.ndarray) -> tuple[np.ndarra
     """Rows and columns of a matching of maximum total ``value``; among those, one of least total ``cost``.
 
     ``value[i, j] > 0`` marks a possible pair (0: none); ``cost[i] >= 0`` is row
-    i's cost of being matched (a worker's bid). Utility comes first exactly:
-    with integer values one score ``value x (sum of costs + 1) - cost`` is
-    exact (a unit of value outweighs every cost); otherwise the maximum value
-    is found first, and a scored matching is accepted only if its value is
-    not below it (else the score's weight on value grows; in the end the
-    plain maximum-value matching is returned), so a lower cost never buys a
-    lower value -- which a fixed score like ``value x (sum of costs + 1) - cost``
-    does when values are fractional.
+    i's cost of being matched (a worker's bid). Utility comes first exactly.
+    Values with at most six decimals (pay x rate of two-decimal inputs has
+    four) are whole numbers u of units 10**-d, and one score ``u x (sum of
+    costs + 1) - cost`` is exact: a unit of value outweighs every cost.
+    Otherwise the maximum value is found first, and a scored matching is
+    accepted only if its value is not below it (else the score's weight on
+    value grows; in the end the plain maximum-value matching is returned). So
+    a lower cost never buys a lower value -- which the former fixed score
+    ``value x (sum of costs + 1) - cost`` did when values were fractional.
 
     Examples
     --------
@@ -271,6 +272,22 @@ def max_utility_matching(value: np.ndarray, cost: np.ndarray) -> tuple[np.ndarra
     rows, cols = np.nonzero(value > 0)
     return _match_pairs(value.shape[0], value.shape[1], rows, cols, value[rows, cols],
                         np.asarray(cost, dtype=float))
+
+
+def _decimal_units(vals: np.ndarray, most: int = 6) -> np.ndarray | None:
+    """``vals`` as integers in units of 10**-d for the least d <= ``most`` that makes them whole (to float
+    rounding), or None. Pay x rate of two-decimal inputs has four decimals; the floats that stand for
+    them are off by an ulp, which an exact comparison of sums would take for a difference.
+
+    >>> _decimal_units(np.array([1.0541, 0.1 + 0.2])).tolist(), _decimal_units(np.array([1 / 3]))
+    ([10541.0, 3000.0], None)
+    """
+    for d in range(most + 1):
+        x = vals * 10.0 ** d
+        whole = np.round(x)
+        if np.all(np.abs(x - whole) <= 1e-9 * np.maximum(1.0, np.abs(x))):
+            return whole
+    return None
 
 
 def _match_pairs(m: int, n: int, rows, cols, vals, cost) -> tuple[np.ndarray, np.ndarray]:
@@ -294,9 +311,10 @@ def _match_pairs(m: int, n: int, rows, cols, vals, cost) -> tuple[np.ndarray, np
         return math.fsum(v[r, c].tolist())
 
     scale = float(cost.sum()) + 1.0
-    top = float(vals.max())
-    if np.all(vals == np.floor(vals)) and top * scale * min(m, n) < 2.0 ** 50:
-        return solve(vals * scale - cost[rows])
+    units = _decimal_units(vals)
+    # the score's sums stay far below 2**53, so a unit of value (scale) outweighs every rounding
+    if units is not None and float(units.max()) * scale * min(m, n) < 2.0 ** 40:
+        return solve(units * scale - cost[rows])
     r1, c1 = solve(vals)
     best = total(r1, c1)
     levels = np.unique(vals)
