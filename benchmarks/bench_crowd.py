@@ -274,6 +274,8 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="runs per variant and seed (seed part; median)")
     p.add_argument("--sizes", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     p.add_argument("--window", type=int, default=40, help="arrivals per timed window (scale part)")
+    p.add_argument("--goma-sizes", type=int, nargs="+", default=[250, 500, 1000],
+                   help="tasks of the goma part's streams (workers: half as many)")
     args = p.parse_args(argv)
     print(f"python {sys.version.split()[0]}")
     if args.part in ("seed", "all"):
@@ -285,7 +287,7 @@ def main(argv=None) -> int:
     if args.part in ("quality", "all"):
         part_quality(args.seeds)
     if args.part in ("goma", "all"):
-        part_goma([500, 1000, 2000], args.seeds)
+        part_goma(args.goma_sizes, args.seeds)
     return 0
 
 
