@@ -1,7 +1,7 @@
 """OSSA vs indexed OSSA, the index structures, and the four algorithms' quality in the seed's setting.
 
     PYTHONPATH=. python benchmarks/bench_crowd.py              # everything (about 15 minutes)
-    PYTHONPATH=. python benchmarks/bench_crowd.py --part seed  # one part: seed | scale | index | quality
+    PYTHONPATH=. python benchmarks/bench_crowd.py --part seed  # one part: seed | scale | index | quality | goma
 
 seed:    full runs of OSSA (linear scan) and indexed OSSA at 800..1500 tasks, 500 workers; ratio of times.
 scale:   20,000 / 50,000 / 100,000 tasks, workers = tasks / 3, plane side 300 * sqrt(tasks / 1500) (the
@@ -14,6 +14,11 @@ index:   indexed OSSA with the grid at several cell sizes, and with an R-tree (t
          if installed), on the same streams.
 quality: completed tasks and average cost of OSSA, Greedy and TGOA, 800..1500 tasks, several seeds, for
          the default time windows and two others.
+goma:    the TGOA authors' setting on synthetic streams (point tasks, disc workers with capacities 1-3,
+         pay x rate with two decimals, integer begin times so equal-time batches occur, the given order):
+         utility and time of Greedy and TGOA (split 0.78), and in every phase-2 matching the former
+         single score (utility x (sum of bids + 1) - bid, bids uniform in [0, 3]) against the exact
+         maximum-utility matching: how often it fell below the maximum, and the time of both.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import statistics
 import sys
 import time
 
-from mas.crowdsourcing import OSSA, Ledger, generate_stream, run_online
+import numpy as np
+
+from mas.crowdsourcing import OSSA, TGOA, Greedy, Ledger, Task, Worker, generate_stream, run_online
 from mas.crowdsourcing.index import STORES, GridStore, ScanStore
 
 
@@ -198,13 +205,77 @@ def part_quality(seeds: int) -> None:
             print(f"{n:>6} " + " ".join(f"{c:>14}" for c in cells), flush=True)
 
 
+def goma_stream(tasks: int, workers: int, seed: int = 0, plane: float = 100.0, horizon: int = 50):
+    """A synthetic stream in the authors' setting, in random order (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(tasks):
+        b = float(rng.integers(0, horizon))
+        out.append(Task.point(f"t{i}", b, *rng.uniform(0, plane, 2).tolist(), b + float(rng.integers(5, 21)),
+                              round(float(rng.uniform(1, 10)), 2)))
+    for i in range(workers):
+        b = float(rng.integers(0, horizon))
+        out.append(Worker.disc(f"w{i}", b, *rng.uniform(0, plane, 2).tolist(), float(rng.uniform(5, 15)),
+                               b + float(rng.integers(5, 21)), round(float(rng.uniform(0, 3)), 2),
+                               capacity=int(rng.integers(1, 4)), rate=round(float(rng.uniform(0.5, 1.5)), 2)))
+    order = rng.permutation(len(out))
+    return [out[i] for i in order]
+
+
+def part_goma(sizes, seeds: int) -> None:
+    import mas.crowdsourcing.tgoa as tgoa
+    from scipy.optimize import linear_sum_assignment
+
+    exact = tgoa._match_pairs
+    stats = {"calls": 0, "below": 0, "exact_s": 0.0, "old_s": 0.0}
+
+    def compare(m, n, rows, cols, vals, cost):
+        t0 = time.perf_counter()
+        r, c = exact(m, n, rows, cols, vals, cost)
+        t1 = time.perf_counter()
+        gain = np.zeros((m, n))
+        gain[rows, cols] = vals * (float(cost.sum()) + 1.0) - cost[rows]
+        ro, co = linear_sum_assignment(gain, maximize=True)
+        keep = gain[ro, co] > 0
+        t2 = time.perf_counter()
+        v = np.zeros((m, n))
+        v[rows, cols] = vals
+        stats["calls"] += 1
+        stats["below"] += math.fsum(v[ro[keep], co[keep]].tolist()) < math.fsum(v[r, c].tolist()) - 1e-9
+        stats["exact_s"] += t1 - t0
+        stats["old_s"] += t2 - t1
+        return r, c
+
+    print(f"## goma setting (points, discs, capacities 1-3, pay x rate, given order; mean of {seeds} seeds)")
+    print(f"{'tasks':>6} {'workers':>7} {'Greedy u':>9} {'TGOA u':>9} {'Greedy s':>9} {'TGOA s':>8} "
+          f"{'calls':>6} {'old<max':>7} {'exact s':>8} {'old s':>7}")
+    tgoa._match_pairs = compare
+    try:
+        for n in sizes:
+            rows = []
+            for seed in range(seeds):
+                for k in stats:
+                    stats[k] = 0
+                s = goma_stream(n, n // 2, seed=seed)
+                g = run_online(Greedy(utility="pay-rate"), s, order="given", check=False)
+                t = run_online(TGOA(split=0.78, utility="pay-rate"), s, order="given", check=False)
+                rows.append((g.utility, t.utility, g.seconds, t.seconds, *stats.values()))
+            m = [statistics.mean(c) for c in zip(*rows)]
+            print(f"{n:>6} {n // 2:>7} {m[0]:>9.1f} {m[1]:>9.1f} {m[2]:>9.3f} {m[3]:>8.2f} {m[4]:>6.0f} "
+                  f"{m[5]:>7.1f} {m[6]:>8.2f} {m[7]:>7.2f}", flush=True)
+    finally:
+        tgoa._match_pairs = exact
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--part", choices=["seed", "scale", "index", "quality", "all"], default="all")
+    p.add_argument("--part", choices=["seed", "scale", "index", "quality", "goma", "all"], default="all")
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--repeat", type=int, default=5, help="runs per variant and seed (seed part; median)")
     p.add_argument("--sizes", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     p.add_argument("--window", type=int, default=40, help="arrivals per timed window (scale part)")
+    p.add_argument("--goma-sizes", type=int, nargs="+", default=[250, 500, 1000],
+                   help="tasks of the goma part's streams (workers: half as many)")
     args = p.parse_args(argv)
     print(f"python {sys.version.split()[0]}")
     if args.part in ("seed", "all"):
@@ -215,6 +286,8 @@ def main(argv=None) -> int:
         part_index([1500] + args.sizes[:2])
     if args.part in ("quality", "all"):
         part_quality(args.seeds)
+    if args.part in ("goma", "all"):
+        part_goma(args.goma_sizes, args.seeds)
     return 0
 
 

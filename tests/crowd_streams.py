@@ -27,3 +27,24 @@ def streams(draw, max_tasks=14, max_workers=8, plane=20, horizon=12, max_stay=8)
             bid = draw(st.integers(1, 5))
             out.append(Worker(f"w{i}", float(t), float(x), float(y), float(w), float(h), float(t + stay), float(bid)))
     return out
+
+
+@st.composite
+def disc_streams(draw, max_tasks=10, max_workers=6, plane=12, horizon=12, max_stay=8):
+    """The goma setting: point tasks, disc workers with capacities 1-2, fractional pay and rates, times in
+    any order (for ``order="given"``), many distances exactly on a disc's boundary (integer 3-4-5s)."""
+    n_t = draw(st.integers(0, max_tasks))
+    n_w = draw(st.integers(0, max_workers))
+    kinds = draw(st.permutations(["task"] * n_t + ["worker"] * n_w))
+    out = []
+    for i, kind in enumerate(kinds):
+        t = float(draw(st.integers(0, horizon)))
+        x, y = float(draw(st.integers(0, plane))), float(draw(st.integers(0, plane)))
+        end = t + draw(st.integers(0, max_stay))
+        if kind == "task":
+            out.append(Task.point(f"t{i}", t, x, y, end, draw(st.sampled_from([0.5, 1.0, 1.5, 2.25, 3.0]))))
+        else:
+            out.append(Worker.disc(f"w{i}", t, x, y, float(draw(st.sampled_from([0, 1, 3, 4, 5]))), end,
+                                   float(draw(st.integers(0, 3))), capacity=draw(st.integers(1, 2)),
+                                   rate=draw(st.sampled_from([0.5, 1.0, 1.25]))))
+    return out

@@ -37,7 +37,7 @@ def test_crowd_on_the_seed_scenario_file(tmp_path):
         p = mas("crowd", "--algorithm", alg, "--events", events, "--json")
         assert p.returncode == 0, p.stderr
         d = json.loads(p.stdout)
-        assert list(d) == ["algorithm", "tasks", "workers", "completed", "workers_used", "total_paid",
+        assert list(d) == ["algorithm", "tasks", "workers", "completed", "utility", "workers_used", "total_paid",
                            "average_cost", "seconds"]
         got[alg] = (d["tasks"], d["workers"], d["completed"], d["workers_used"], d["average_cost"])
     assert got["ossa"] == got["ossa-indexed"] == (2, 2, 2, 1, 0.5)

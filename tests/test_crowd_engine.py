@@ -69,7 +69,7 @@ def test_stream_must_go_forward_in_time():
 def test_json_fields_and_average_cost():
     r = run_online("greedy", generate_stream(40, 20, seed=1))
     d = r.to_dict()
-    assert list(d) == ["algorithm", "tasks", "workers", "completed", "workers_used", "total_paid",
+    assert list(d) == ["algorithm", "tasks", "workers", "completed", "utility", "workers_used", "total_paid",
                        "average_cost", "seconds"]
     assert d["average_cost"] == pytest.approx(d["total_paid"] / d["completed"])
     empty = run_online("ossa", [])

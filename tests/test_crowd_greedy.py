@@ -11,12 +11,14 @@ def test_seed_scenario_1():
     assert [(a.worker, a.covered[0][0]) for a in r.assignments] == [("w1", "t1"), ("w2", "t2")]
 
 
-def test_task_goes_to_cheapest_covering_worker_and_worker_to_earliest_deadline():
+def test_task_goes_to_cheapest_covering_worker_and_worker_to_earliest_arrival():
+    """Under the ``cost`` utility every pair is worth 1: a task takes the cheapest covering worker (the
+    tie-break on bids), a worker the task that arrived first (not the one of earliest deadline)."""
     s = [Worker("cheap-small", 0, 0, 0, 1, 1, 9, 1.0), Worker("dear", 0, 0, 0, 10, 10, 9, 5.0),
          Worker("cheap", 0, 0, 0, 10, 10, 9, 2.0), Task("t", 1, 2, 2, 2, 2, 9),
-         Task("late", 2, 20, 20, 1, 1, 9), Task("soon", 2, 21, 21, 1, 1, 4), Worker("w", 3, 19, 19, 5, 5, 9, 1.0)]
+         Task("first", 2, 20, 20, 1, 1, 9), Task("soon", 2, 21, 21, 1, 1, 4), Worker("w", 3, 19, 19, 5, 5, 9, 1.0)]
     r = run_online("greedy", s)
-    assert [(a.worker, a.covered[0][0]) for a in r.assignments] == [("cheap", "t"), ("w", "soon")]
+    assert [(a.worker, a.covered[0][0]) for a in r.assignments] == [("cheap", "t"), ("w", "first")]
 
 
 def test_nothing_outside_time_windows():

@@ -8,7 +8,7 @@ from mas.crowdsourcing.model import CrowdModel
 from mas.errors import InputError
 
 
-@pytest.mark.parametrize("algorithm", ["ossa-indexed", "greedy"])
+@pytest.mark.parametrize("algorithm", ["ossa-indexed", "greedy", "tgoa"])
 def test_model_matches_the_engine(algorithm):
     stream = generate_stream(150, 60, seed=3, task_stay=(5, 20), worker_stay=(5, 20))
     m = CrowdModel(stream, algorithm=algorithm, rng=0)

@@ -53,17 +53,18 @@ def best_value(workers, tasks, must=None, forbid=None):
 def test_phase_two_follows_an_optimal_matching(s):
     alg = TGOA(split=0.3)
     run_online(alg, s)
-    for key, partner, taken in alg.decisions:
-        seen = alg.seen[: key + 1]
+    for key, partners, taken, upto in alg.decisions:
+        seen = alg.seen[:upto]  # everything up to the end of the arrival's batch (arrivals of equal time)
         workers = [a for a in seen if a.kind == "worker"]
         tasks = [a for a in seen if a.kind == "task"]
         optimum = best_value(workers, tasks)
         me = alg.seen[key].id
-        if partner is None:
+        assert len(partners) <= 1  # capacity 1
+        if not partners:
             assert best_value(workers, tasks, forbid=me) == optimum
         else:
-            assert best_value(workers, tasks, must={me, alg.seen[partner].id}) == optimum
-        assert taken in (None, partner)
+            assert best_value(workers, tasks, must={me, alg.seen[partners[0]].id}) == optimum
+        assert set(taken) <= set(partners)
 
 
 def test_phase_two_waits_when_its_partner_is_taken():

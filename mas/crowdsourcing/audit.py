@@ -13,8 +13,8 @@ from mas.crowdsourcing.geometry import area, contains, overlaps
 def audit(result: CrowdResult, arrivals: Sequence[Arrival], *, tol: float = 1e-9) -> list[str]:
     """Every broken rule of ``result`` on ``arrivals`` (empty: the run is valid).
 
-    Rules: a worker works at most once and only inside its time window and
-    range; every covered part lies in its task and in the assigned range and
+    Rules: a worker works at most ``capacity`` times and only inside its time
+    window and range (rectangle or disc, boundary included); every covered part lies in its task and in the assigned range and
     is covered inside the task's window; the worker is paid at least its bid
     and the shares add up to the pay; a task is complete exactly when the
     disjoint parts covered of it fill its whole range.
@@ -22,19 +22,19 @@ def audit(result: CrowdResult, arrivals: Sequence[Arrival], *, tol: float = 1e-9
     tasks = {a.id: a for a in arrivals if a.kind == "task"}
     workers = {a.id: a for a in arrivals if a.kind == "worker"}
     problems: list[str] = []
-    used: set = set()
+    used: dict = {}
     parts: dict = {}
     for a in result.assignments:
         w = workers.get(a.worker)
         if w is None:
             problems.append(f"unknown worker {a.worker!r}")
             continue
-        if a.worker in used:
-            problems.append(f"worker {a.worker!r} used twice")
-        used.add(a.worker)
+        used[a.worker] = used.get(a.worker, 0) + 1
+        if used[a.worker] > w.capacity:
+            problems.append(f"worker {a.worker!r} used {used[a.worker]} times, capacity {w.capacity}")
         if not (w.time <= a.time <= w.deadline):
             problems.append(f"worker {a.worker!r} assigned at {a.time} outside [{w.time}, {w.deadline}]")
-        if not contains(w.rect, a.rect):
+        if not w.covers(a.rect):
             problems.append(f"worker {a.worker!r}: range {w.rect} does not cover its task {a.rect}")
         if a.paid < a.bid - tol or a.bid != w.bid:
             problems.append(f"worker {a.worker!r} paid {a.paid} for bid {w.bid}")

@@ -1,4 +1,10 @@
-"""Arrivals of the online problem: tasks and workers, generated or read from JSON lines."""
+"""Arrivals of the online problem: tasks and workers, generated or read from JSON lines or the goma format.
+
+Shapes: a task is a rectangle (``w, h > 0``) or a point (``w == h == 0``); a
+worker's range is a rectangle or a disc (``radius`` set: centre (x, y), the
+Euclidean distance). ``rect`` is the rectangle itself, the point as a
+degenerate rectangle, or the disc's bounding box.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ import numpy as np
 from mas.errors import InputError
 from mas.crowdsourcing.geometry import Rect
 
+#: the two arrival orders: by time (times never decrease) or as given (the random-order model)
+ORDERS = ("time", "given")
+
 
 class _Ranged:
     """What tasks and workers share: the range as a rectangle, and the event-file record."""
@@ -20,17 +29,27 @@ class _Ranged:
     kind: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rect", (self.x, self.y, self.x + self.w, self.y + self.h))
+        r = getattr(self, "radius", None)
+        box = ((self.x - r, self.y - r, self.x + r, self.y + r) if r is not None
+               else (self.x, self.y, self.x + self.w, self.y + self.h))
+        object.__setattr__(self, "rect", box)
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, **asdict(self)}
         d.pop("rect")
+        # the model's defaults are left out, so a rectangle-only file reads as it always did
+        for k, default in (("radius", None), ("capacity", 1), ("rate", 1.0)):
+            if k in d and d[k] == default:
+                d.pop(k)
+        if self.kind == "worker" and self.radius is not None or self.kind == "task" and self.w == self.h == 0:
+            d.pop("w")
+            d.pop("h")
         return d
 
 
 @dataclass(frozen=True)
 class Task(_Ranged):
-    """A range task: assignable while ``time <= now <= deadline``."""
+    """A range task: assignable while ``time <= now <= deadline``; a point when ``w == h == 0``."""
 
     id: object
     time: float
@@ -44,10 +63,29 @@ class Task(_Ranged):
 
     kind = "task"
 
+    @property
+    def shape(self) -> str:
+        """``point`` or ``rect``."""
+        return "point" if self.w == 0 and self.h == 0 else "rect"
+
+    @classmethod
+    def point(cls, id, time: float, x: float, y: float, deadline: float, price: float = 0.0) -> Task:
+        """A point task at (x, y).
+
+        >>> Task.point("t", 0, 3.0, 4.0, 9).rect
+        (3.0, 4.0, 3.0, 4.0)
+        """
+        return cls(id, time, x, y, 0.0, 0.0, deadline, price)
+
 
 @dataclass(frozen=True)
 class Worker(_Ranged):
-    """A worker with an acceptable range and a bid; present while ``time <= now <= deadline``."""
+    """A worker with an acceptable range and a bid; present while ``time <= now <= deadline``.
+
+    ``radius`` set: the range is the disc of that radius around (x, y) (``w``
+    and ``h`` are 0). ``capacity``: how many tasks it takes at most. ``rate``:
+    its factor in the ``pay-rate`` utility.
+    """
 
     id: object
     time: float
@@ -57,9 +95,41 @@ class Worker(_Ranged):
     h: float
     deadline: float
     bid: float
+    radius: float | None = None
+    capacity: int = 1
+    rate: float = 1.0
     rect: Rect = field(init=False, repr=False, compare=False)
 
     kind = "worker"
+
+    @property
+    def shape(self) -> str:
+        """``disc`` or ``rect``."""
+        return "rect" if self.radius is None else "disc"
+
+    @classmethod
+    def disc(cls, id, time: float, x: float, y: float, radius: float, deadline: float, bid: float = 0.0, *,
+             capacity: int = 1, rate: float = 1.0) -> Worker:
+        """A worker whose range is the disc of ``radius`` around (x, y).
+
+        >>> Worker.disc("w", 0, 5, 5, 2, 9).rect
+        (3, 3, 7, 7)
+        """
+        return cls(id, time, x, y, 0.0, 0.0, deadline, bid, radius, capacity, rate)
+
+    def covers(self, r: Rect) -> bool:
+        """True when the rectangle (or point) ``r`` lies inside this worker's range, boundary included."""
+        if self.radius is None:
+            q = self.rect
+            return q[0] <= r[0] and q[1] <= r[1] and r[2] <= q[2] and r[3] <= q[3]
+        from mas.crowdsourcing.geometry import disc_contains
+
+        return disc_contains(self.x, self.y, self.radius, r)
+
+
+def windows_meet(a: Task | Worker, b: Task | Worker) -> bool:
+    """True when the time windows of ``a`` and ``b`` share a moment (ends included)."""
+    return max(a.time, b.time) <= min(a.deadline, b.deadline)
 
 
 Arrival = Task | Worker
@@ -164,20 +234,24 @@ def generate_stream(tasks: int, workers: int, *, seed: int | np.random.Generator
 
 
 _TASK_KEYS = ("id", "time", "x", "y", "w", "h", "deadline", "price")
-_WORKER_KEYS = ("id", "time", "x", "y", "w", "h", "deadline", "bid")
+_WORKER_KEYS = ("id", "time", "x", "y", "w", "h", "deadline", "bid", "radius", "capacity", "rate")
+_OPTIONAL = {"task": {"price", "w", "h"}, "worker": {"w", "h", "radius", "capacity", "rate"}}
 
 
 def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
-    """One Task or Worker from its JSON object; errors name ``where`` and the field."""
+    """One Task or Worker from its JSON object; errors name ``where`` and the field.
+
+    A task without ``w`` and ``h`` is a point; a worker with ``radius`` instead
+    of ``w`` and ``h`` has a disc range. ``capacity`` (default 1) and ``rate``
+    (default 1) are optional.
+    """
     if not isinstance(d, dict):
         raise InputError(where, d, "must be a JSON object")
     kind = d.get("kind")
     if kind not in ("task", "worker"):
         raise InputError(f"{where}: kind", kind, 'must be "task" or "worker"')
     keys = _TASK_KEYS if kind == "task" else _WORKER_KEYS
-    missing = [k for k in keys if k not in d]
-    if kind == "task" and missing == ["price"]:
-        missing = []  # a price is optional: the algorithms never read it
+    missing = [k for k in keys if k not in d and k not in _OPTIONAL[kind]]
     if missing:
         raise InputError(where, d, f"missing field {missing[0]!r} of a {kind}")
     unknown = sorted(set(d) - set(keys) - {"kind"})
@@ -193,24 +267,48 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise InputError(f"{where}: {k}", v, "must be a finite number")
         vals[k] = float(v)
-    for k in ("w", "h"):
-        if vals[k] <= 0:
-            raise InputError(f"{where}: {k}", d[k], "must be > 0")
+    sized = [k for k in ("w", "h") if k in vals]
+    if kind == "worker" and "radius" in vals:
+        if sized:
+            raise InputError(f"{where}: {sized[0]}", d[sized[0]], "a disc worker (with radius) has no w or h")
+        if vals["radius"] < 0:
+            raise InputError(f"{where}: radius", d["radius"], "must be >= 0")
+        vals["w"] = vals["h"] = 0.0
+    elif len(sized) == 1 or (kind == "worker" and not sized):
+        need = "h" if sized == ["w"] else "w"
+        raise InputError(where, d, f"missing field {need!r} of a {kind}"
+                         + ("" if kind == "task" else " (or a radius)"))
+    elif not sized:
+        vals["w"] = vals["h"] = 0.0  # a point task
+    else:
+        for k in ("w", "h"):
+            if vals[k] <= 0:
+                raise InputError(f"{where}: {k}", d[k], "must be > 0")
     if vals["deadline"] < vals["time"]:
         raise InputError(f"{where}: deadline", d["deadline"], f"is before its time {d['time']}")
     money = "price" if kind == "task" else "bid"
     if vals.get(money, 0.0) < 0:
         raise InputError(f"{where}: {money}", d[money], "must be >= 0")
+    if "capacity" in d:
+        c = d["capacity"]
+        if isinstance(c, bool) or not isinstance(c, int) and not (isinstance(c, float) and c.is_integer()) or c < 1:
+            raise InputError(f"{where}: capacity", c, "must be an integer >= 1")
+        vals["capacity"] = int(c)
+    if vals.get("rate", 0.0) < 0:
+        raise InputError(f"{where}: rate", d["rate"], "must be >= 0")
     cls = Task if kind == "task" else Worker
     return cls(d["id"], **vals)
 
 
-def check_stream(arrivals: Sequence[Arrival], where=lambda i: f"event {i + 1}") -> None:
-    """Raise InputError unless times never decrease and ids are unique per kind."""
+def check_stream(arrivals: Sequence[Arrival], where=lambda i: f"event {i + 1}", order: str = "time") -> None:
+    """Raise InputError unless ids are unique per kind and, in ``time`` order, times never decrease."""
+    if order not in ORDERS:
+        raise InputError("order", order, f"must be one of {', '.join(ORDERS)}")
     seen: dict[str, set] = {"task": set(), "worker": set()}
     last = -math.inf
+    timed = order == "time"
     for i, a in enumerate(arrivals):
-        if a.time < last:
+        if timed and a.time < last:
             raise InputError(f"{where(i)}: time", a.time, f"goes back in time (previous arrival at {last})")
         last = a.time
         if a.id in seen[a.kind]:
@@ -218,8 +316,11 @@ def check_stream(arrivals: Sequence[Arrival], where=lambda i: f"event {i + 1}") 
         seen[a.kind].add(a.id)
 
 
-def load_events(path: str | os.PathLike) -> list[Arrival]:
+def load_events(path: str | os.PathLike, *, order: str = "time") -> list[Arrival]:
     """Read a JSON-lines event file (one arrival a line, blank lines skipped).
+
+    ``order="time"`` requires times that never decrease; ``"given"`` takes the
+    lines in any order of times (the random-order model).
 
     Raises
     ------
@@ -238,7 +339,7 @@ def load_events(path: str | os.PathLike) -> list[Arrival]:
                 raise InputError(f"{os.fspath(path)} line {no}", line.strip()[:60], f"not JSON ({exc.msg})") from None
             arrivals.append(arrival_from_dict(d, f"{os.fspath(path)} line {no}"))
             lines.append(no)
-    check_stream(arrivals, where=lambda i: f"{os.fspath(path)} line {lines[i]}")
+    check_stream(arrivals, where=lambda i: f"{os.fspath(path)} line {lines[i]}", order=order)
     return arrivals
 
 

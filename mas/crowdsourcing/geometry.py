@@ -99,3 +99,61 @@ def subtract(task: Rect, cover: Rect) -> list[Rect]:
     if cy2 < y2:
         parts.append((cx1, cy2, cx2, y2))
     return parts
+
+
+def disc_contains(cx: float, cy: float, radius: float, r: Rect) -> bool:
+    """True when rectangle (or point) ``r`` lies in the disc of centre (cx, cy) and ``radius``.
+
+    Exact, boundary included: the farthest corner's squared distance is
+    compared in floating point and, when that is too close to call, again in
+    exact rational arithmetic (every float is a fraction).
+
+    >>> disc_contains(0, 0, 5, (3, 4, 3, 4)), disc_contains(0, 0, 5, (3, 4, 3.000001, 4))
+    (True, False)
+    >>> disc_contains(0.1, 0.2, 0.3, (0.4, 0.2, 0.4, 0.2))  # the float 0.4 - the float 0.1 > the float 0.3
+    False
+    """
+    dx = max(abs(r[0] - cx), abs(r[2] - cx))
+    dy = max(abs(r[1] - cy), abs(r[3] - cy))
+    d2, r2 = dx * dx + dy * dy, radius * radius
+    if d2 < r2 * (1 - 1e-9):
+        return True
+    if d2 > r2 * (1 + 1e-9):
+        return False
+    return exact_disc_contains(cx, cy, radius, r)
+
+
+def exact_disc_contains(cx: float, cy: float, radius: float, r: Rect) -> bool:
+    """:func:`disc_contains` in exact rational arithmetic only (the slow, certain path)."""
+    from fractions import Fraction as F
+
+    cxf, cyf = F(cx), F(cy)
+    dx = max(abs(F(r[0]) - cxf), abs(F(r[2]) - cxf))
+    dy = max(abs(F(r[1]) - cyf), abs(F(r[3]) - cyf))
+    return dx * dx + dy * dy <= F(radius) ** 2
+
+
+def discs_contain(cx, cy, radius, x1, y1, x2, y2):
+    """:func:`disc_contains` over numpy arrays (broadcast): discs (cx, cy, radius) contain (x1, y1, x2, y2).
+
+    Pairs too close to call in floating point are decided exactly, one by one.
+
+    >>> import numpy as np
+    >>> discs_contain(np.array([0.0, 0.0]), 0.0, np.array([5.0, 4.9]), 3.0, 4.0, 3.0, 4.0).tolist()
+    [True, False]
+    """
+    import numpy as np
+
+    dx = np.maximum(np.abs(x1 - cx), np.abs(x2 - cx))
+    dy = np.maximum(np.abs(y1 - cy), np.abs(y2 - cy))
+    d2, r2 = dx * dx + dy * dy, radius * radius
+    out = d2 < r2 * (1 - 1e-9)
+    close = np.flatnonzero(np.broadcast_to(~out & (d2 <= r2 * (1 + 1e-9)), out.shape))
+    if len(close):
+        args = [np.broadcast_to(np.asarray(v, dtype=float), out.shape).ravel() for v in (cx, cy, radius, x1, y1, x2, y2)]
+        flat = out.ravel()
+        for i in close:
+            c, d, r, a, b, e, f = (float(v[i]) for v in args)
+            flat[i] = exact_disc_contains(c, d, r, (a, b, e, f))
+        out = flat.reshape(out.shape)
+    return out

@@ -14,7 +14,7 @@ import numpy as np
 
 from mas.compat import model_init_kwargs
 from mas.crowdsourcing.agents import TaskAgent, WorkerAgent
-from mas.crowdsourcing.engine import Ledger, OnlineAlgorithm, make_algorithm
+from mas.crowdsourcing.engine import Ledger, OnlineAlgorithm, batches, make_algorithm
 from mas.crowdsourcing.events import Arrival, StreamSettings, check_stream, generate_stream
 from mas.crowdsourcing.pay import PayRule, pay_bid
 from mas.errors import InputError
@@ -92,6 +92,7 @@ class CrowdModel(mesa.Model):
     def step(self) -> None:
         """Feed every arrival up to the clock, then advance the clock by ``dt``."""
         arrivals = self.arrivals
+        first = self._next
         while self._next < len(arrivals) and arrivals[self._next].time <= self.clock:
             a = arrivals[self._next]
             self._next += 1
@@ -99,7 +100,8 @@ class CrowdModel(mesa.Model):
                 self.task_agents[a.id] = TaskAgent(self, a)
             else:
                 self.worker_agents[a.id] = WorkerAgent(self, a)
-            self.algorithm.arrive(a)
+        for batch in batches(arrivals[first:self._next]):  # equal times together, as run_online feeds them
+            self.algorithm.arrive_batch(batch)
         self._update_states()
         self.ticks += 1
         self.clock += self.dt

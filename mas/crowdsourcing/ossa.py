@@ -75,7 +75,7 @@ class _Piece:
 
 
 class OSSA(OnlineAlgorithm):
-    """OSSA with a pluggable range store.
+    """OSSA with a pluggable range store (rectangles, capacity 1, time order only).
 
     Parameters
     ----------
@@ -87,9 +87,17 @@ class OSSA(OnlineAlgorithm):
         ``"eager"``: keep every active piece's relation sets (the seed's OSSA);
         ``"lazy"``: derive them from index queries when a decision needs them.
         Default: eager with ``scan``, lazy with an index. Same assignments either way.
+    utility : str or callable(worker, task) -> float
+        Only what the run reports as its utility (OSSA decides by coverage, not by it).
     """
 
-    def __init__(self, index: str = "scan", cell: float = 25.0, relations: str | None = None) -> None:
+    orders = ("time",)
+
+    def __init__(self, index: str = "scan", cell: float = 25.0, relations: str | None = None,
+                 utility="cost") -> None:
+        from mas.crowdsourcing.utility import make_utility
+
+        self.utility = make_utility(utility)
         self.index = index
         self.store_options = {"cell": cell} if index == "grid" else {}
         if relations is None:
@@ -99,8 +107,8 @@ class OSSA(OnlineAlgorithm):
         self.relations = relations
         self.lazy = relations == "lazy"
 
-    def start(self, ledger, expected: int) -> None:
-        super().start(ledger, expected)
+    def start(self, ledger, expected: int, order: str = "time") -> None:
+        super().start(ledger, expected, order)
         self.tasks = make_store(self.index, **self.store_options)  # active pieces
         self.free = make_store(self.index, **self.store_options)  # waiting workers
         self.pieces: dict[int, _Piece] = {}
@@ -130,6 +138,11 @@ class OSSA(OnlineAlgorithm):
 
     # -- arrivals -------------------------------------------------------------------------------
     def arrive(self, a: Arrival) -> None:
+        if a.w <= 0 or a.h <= 0 or a.kind == "worker" and (a.radius is not None or a.capacity != 1):
+            what = f"a {a.shape} task" if a.kind == "task" else (
+                f"a {a.shape} range" if a.radius is not None else f"capacity {a.capacity}")
+            raise InputError(f"{a.kind} {a.id!r}", what, f"{self.name} takes rectangles and capacity 1 only "
+                                                         "(use greedy or tgoa)")
         now = a.time
         self._expire(now)
         if a.kind == "worker":
@@ -428,13 +441,13 @@ class OSSA(OnlineAlgorithm):
 class PlainOSSA(OSSA):
     """OSSA as the seed describes it: every relation found by scanning the whole queue."""
 
-    def __init__(self, cell: float = 25.0) -> None:
-        super().__init__(index="scan")
+    def __init__(self, cell: float = 25.0, utility="cost") -> None:
+        super().__init__(index="scan", utility=utility)
 
 
 @register_algorithm("ossa-indexed")
 class IndexedOSSA(OSSA):
     """OSSA with the ranges of queued tasks and waiting workers in a grid index (same decisions)."""
 
-    def __init__(self, cell: float = 25.0) -> None:
-        super().__init__(index="grid", cell=cell)
+    def __init__(self, cell: float = 25.0, utility="cost") -> None:
+        super().__init__(index="grid", cell=cell, utility=utility)

@@ -15,7 +15,8 @@ It is not called ``seconds`` because every result row already has a
 
 from __future__ import annotations
 
-from mas.crowdsourcing import ALGORITHMS, TGOA, StreamSettings, generate_stream, make_algorithm, run_online
+from mas.crowdsourcing import ALGORITHMS, UTILITIES, StreamSettings, generate_stream, make_algorithm, run_online
+from mas.crowdsourcing.engine import algorithm_options
 from mas.errors import InputError
 from scenarios.batch.registry import Param, PlotDefaults, register
 
@@ -32,6 +33,7 @@ PARAMS = [
     Param("worker_stay_low", float, _DEFAULT.worker_stay[0], "a worker stays uniform in [low, high]", min=0.0),
     Param("worker_stay_high", float, _DEFAULT.worker_stay[1], "upper end of the worker stay", min=0.0),
     Param("split", float, 0.5, "tgoa: share of arrivals handled greedily", min=0.0, max=1.0),
+    Param("utility", str, "cost", "what a pair is worth (greedy, tgoa decide by it)", choices=tuple(UTILITIES.names())),
 ]
 
 
@@ -43,9 +45,12 @@ def settings(params: dict) -> StreamSettings:
 
 
 def algorithm(params: dict):
-    """The algorithm object of a point (TGOA with its split, as ``mas crowd --split``)."""
+    """The algorithm object of a point (with its split where it takes one, as ``mas crowd --split``)."""
     name = params["algorithm"]
-    return TGOA(split=params["split"]) if name == "tgoa" else make_algorithm(name)
+    options = {"utility": params.get("utility", "cost")}
+    if "split" in algorithm_options(name):
+        options["split"] = params["split"]
+    return make_algorithm(name, **options)
 
 
 def _check(point: dict) -> None:
@@ -69,7 +74,7 @@ def crowd(params: dict, seed: int) -> dict:
 
     Returns
     -------
-    dict with ``completed``, ``completion_rate`` (completed / tasks),
+    dict with ``completed``, ``utility`` (the sum over matches), ``completion_rate`` (completed / tasks),
     ``workers_used``, ``total_paid``, ``average_cost`` (paid per completed
     task) and ``algorithm_seconds``.
 
@@ -82,6 +87,6 @@ def crowd(params: dict, seed: int) -> dict:
     """
     stream = generate_stream(params["tasks"], params["workers"], seed=seed, settings=settings(params))
     r = run_online(algorithm(params), stream, check=False)
-    return {"completed": r.completed, "completion_rate": r.completed / r.tasks if r.tasks else 0.0,
+    return {"completed": r.completed, "utility": r.utility, "completion_rate": r.completed / r.tasks if r.tasks else 0.0,
             "workers_used": r.workers_used, "total_paid": r.total_paid, "average_cost": r.average_cost,
             "algorithm_seconds": r.seconds}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from mas.crowdsourcing import ALGORITHMS, ORDERS, UTILITIES
 from scenarios.output import format_table, print_json
 
-ALGORITHM_NAMES = ["ossa", "ossa-indexed", "greedy", "tgoa"]
+FORMATS = ("json", "goma")
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -47,15 +48,24 @@ def _settings(args, **extra):
 def register(sub) -> None:
     p = sub.add_parser("crowd", help="one online spatial crowdsourcing run",
                        description="Run one online algorithm on a generated stream or an event file "
-                                   "(JSON lines, one arrival each).")
-    p.add_argument("--algorithm", choices=ALGORITHM_NAMES, default="ossa-indexed")
+                                   "(JSON lines, one arrival each, or the TGOA authors' goma format).")
+    p.add_argument("--algorithm", choices=ALGORITHMS.names(), default="ossa-indexed")
+    p.add_argument("--utility", choices=UTILITIES.names(), default=None,
+                   help="what a pair is worth to greedy and tgoa: cost (1 a task, ties to the cheaper bid; "
+                        "the default) or pay-rate (task pay x worker rate; the default with --format goma)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--tasks", type=int, metavar="N", help="generate a stream with N tasks")
-    src.add_argument("--events", metavar="FILE", help="read arrivals from a JSON-lines file")
+    src.add_argument("--events", metavar="FILE", help="read arrivals from a file (see --format)")
+    p.add_argument("--format", choices=FORMATS, default="json",
+                   help="of --events: json (JSON lines, the default) or goma (the TGOA authors' format)")
+    p.add_argument("--order", choices=ORDERS, default=None,
+                   help="arrival order: time (times never decrease; the default) or given (the file's order, "
+                        "times only define the windows; the default with --format goma)")
     p.add_argument("--workers", type=int, metavar="W", help="workers of a generated stream")
     p.add_argument("--plane", type=float, default=300.0, help="side of the square plane (default 300)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--split", type=float, default=0.5, help="TGOA: share of arrivals handled greedily (0.5)")
+    p.add_argument("--split", type=float, default=None,
+                   help="tgoa: share of arrivals handled greedily (default 0.5; the authors' code uses 0.78)")
     _add_window_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(run=run_crowd)
@@ -75,26 +85,55 @@ def register(sub) -> None:
 
 
 def run_crowd(args) -> int:
-    from mas.crowdsourcing import TGOA, generate_stream, load_events, make_algorithm, run_online
+    from mas.crowdsourcing import generate_stream, load_events, load_goma, make_algorithm, run_online
+    from mas.crowdsourcing.engine import algorithm_options
     from mas.errors import InputError
 
+    goma = args.format == "goma"
+    order = args.order or ("given" if goma else "time")
     if args.events:
         for opt in ("workers",):
             if getattr(args, opt) is not None:
                 raise InputError(f"--{opt}", getattr(args, opt), "only with --tasks (the event file says)")
-        stream = load_events(args.events)
+        stream = load_goma(args.events) if goma else load_events(args.events, order=order)
+        if goma and order == "time":
+            _check_time_order(stream, args.events)
     else:
+        if goma:
+            raise InputError("--format", args.format, "only with --events")
         if args.workers is None:
             raise InputError("--workers", None, "is required with --tasks")
         stream = generate_stream(args.tasks, args.workers, seed=args.seed, settings=_settings(args, plane=args.plane))
-    alg = TGOA(split=args.split) if args.algorithm == "tgoa" else make_algorithm(args.algorithm)
-    result = run_online(alg, stream, check=False)
+    takes = algorithm_options(args.algorithm)
+    options = {"utility": args.utility or ("pay-rate" if goma else "cost")}
+    if args.split is not None:
+        if "split" not in takes:
+            raise InputError("--split", args.split, f"not an option of {args.algorithm}")
+        options["split"] = args.split
+    if goma and "cell" in takes:
+        options["cell"] = _cell(stream)
+    result = run_online(make_algorithm(args.algorithm, **options), stream, check=False, order=order)
     d = result.to_dict()
     if args.json:
         print_json(d)
         return 0
     print(format_table(list(d), [list(d.values())]))
     return 0
+
+
+def _check_time_order(stream, path) -> None:
+    from mas.crowdsourcing import check_stream
+
+    check_stream(stream, where=lambda i: f"{path} arrival {i + 1}", order="time")
+
+
+def _cell(stream) -> float:
+    """Grid cell for a stream of any scale: the median side of the workers' ranges (25 without workers)."""
+    import statistics
+
+    sides = [a.rect[2] - a.rect[0] for a in stream if a.kind == "worker"]
+    side = statistics.median(sides) if sides else 25.0
+    return side if side > 0 else 25.0
 
 
 def run_experiment(args) -> int:
