@@ -89,7 +89,7 @@ def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
         if best is None:
             best = _from_sweep(plain.sweep("local"), False, lower)
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
-        G_sweep, G_exact = _milp_G_sweep(costs, left)
+        G_sweep, G_exact = _milp_G_sweep(costs, left, best.D if best.exact else lower)
         return _with_G(best, G_sweep, G_exact, "milp" if G_exact else "milp + local (upper bound)", costs)
     if n <= 200:
         sweep = plain.sweep("local")
@@ -124,18 +124,29 @@ def _from_sweep(sweep, exact, lower) -> Optimum:
     return Optimum(best.D, best.participants, exact, sweep.strategy + ("" if exact else " (upper bound)"), lower)
 
 
-def _milp_G_sweep(costs, budget: float | None):
+def _milp_G_sweep(costs, budget: float | None, least_D: float):
     """The sweep whose best G is optimal_G: exact MILP per k while ``budget`` seconds last, then local.
 
-    Returns (sweep, exact): exact when every k's program finished inside the
-    budget (then no solve can have stopped at its time limit).
+    A k is not solved when a lower bound on its G already exceeds local's best
+    G: D_k >= max(least_D, cheapest costs + C(k, 2) * the cheapest pair), so
+    such a k cannot hold optimal_G (its row stays local's). Returns (sweep,
+    exact): exact when every solved k's program finished inside the budget
+    (then no solve can have stopped at its time limit).
     """
     from mas.costs import Sweep
 
-    local = {r.k: r for r in costs.sweep("local").rows}
+    local_sweep = costs.sweep("local")
+    local = {r.k: r for r in local_sweep.rows}
+    upper = local[local_sweep.best_k].G if local_sweep.best_k is not None else math.inf
+    cheapest = float(costs.C.min(axis=1).sum())
+    pair = float(costs.W[~np.eye(costs.n, dtype=bool)].min()) if costs.n > 1 else 0.0
     rows, exact = [], True
     deadline = None if budget is None else time.perf_counter() + budget
     for k in range(1, costs.n + 1):
+        bound = max(least_D, cheapest + k * (k - 1) / 2 * pair) * float(k) ** -costs.kappa
+        if bound > upper * (1 + 1e-12):
+            rows.append(local[k])
+            continue
         left = None if deadline is None else deadline - time.perf_counter()
         if left is not None and left <= 0:
             exact = False

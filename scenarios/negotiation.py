@@ -83,9 +83,9 @@ def central_rows(instance, best: Optimum, objective: str = "D") -> list[dict]:
         sweep = costs.sweep(resolve(name, costs))
         finite = [r for r in sweep.rows if math.isfinite(r.D)]
         r = min(finite, key=(lambda r: (r.D, r.k)) if objective == "D" else (lambda r: (r.G, r.k)))
-        rows.append({"protocol": f"central-{name}", "D": r.D, "G": r.G, "gap": None, "gap_D": gap(r.D, best),
-                     "gap_G": gap_G(r.G, best), "messages": 0, "communication_cost": 0.0, "ticks": 0,
-                     "unallocated": 0, "payments": None})
+        gaps = {"gap_D": gap(r.D, best), "gap_G": gap_G(r.G, best)}
+        rows.append({"protocol": f"central-{name}", "D": r.D, "G": r.G, "gap": gaps["gap_" + objective], **gaps,
+                     "messages": 0, "communication_cost": 0.0, "ticks": 0, "unallocated": 0, "payments": None})
     return rows
 
 
@@ -107,9 +107,9 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, participation:
                      "gap_G": d["gap_G"], "messages": d["messages"]["sent"],
                      "communication_cost": d["communication_cost"], "ticks": d["ticks"],
                      "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
-    rows += central_rows(instance, best, objective)
     for r in rows:
         r["gap"] = r["gap_" + objective]
+    rows += central_rows(instance, best, objective)
     rows.sort(key=lambda r: (r["unallocated"] > 0, r[objective]))
     return {**optimum_fields(best), "objective": objective, "n": instance.n, "m": instance.m, "seed": seed,
             "rows": rows}
