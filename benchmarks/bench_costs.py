@@ -2,6 +2,7 @@
 
     python benchmarks/bench_costs.py            # everything (about 3 minutes)
     python benchmarks/bench_costs.py --quick    # skips the n = 24 exhaustive and the n = 30 MILP
+    python benchmarks/bench_costs.py --lambda   # only the lambda = working sweeps (about 2 minutes)
 
 Prints one line per measurement: what, seconds, the baseline's seconds, ratio, target.
 """
@@ -171,16 +172,51 @@ def bench_greedy(full: bool) -> None:
         report("greedy sweep with D, G (working at best k), n = m = 5000", ours, None, "<= 30 s")
 
 
+def working_brute_force(model: CostModel) -> dict[int, float]:
+    """Least D per k over the sets whose members all work: every subset through CostModel.evaluate."""
+    best: dict[int, float] = {}
+    for k in range(1, model.n + 1):
+        for S in itertools.combinations(range(model.n), k):
+            e = model.evaluate(S)
+            if e.feasible and e.working == k:
+                best[k] = min(best.get(k, np.inf), e.D)
+    return best
+
+
+def bench_working(full: bool) -> None:
+    """lambda = working: the exhaustive sweep against brute force and against itself under participants."""
+    model = instance(12, 12).with_participation("working")
+    got, ours = timed(model.sweep, "exhaustive")
+    want, base = timed(working_brute_force, model)
+    assert {r.k: r.D for r in got.rows if r.participants} == want
+    report("exhaustive working, every k, n = m = 12, vs evaluate per subset", ours, base, "-")
+    plain = instance(20, 20)
+    _, base = timed(plain.sweep, "exhaustive")
+    _, ours = timed(plain.with_participation("working").sweep, "exhaustive")
+    report("exhaustive working, n = m = 20, vs participants (ratio < 1)", ours, base, "<= 1 s")
+    n = 14 if full else 12
+    model = instance(n, n).with_participation("working")
+    got, ours = timed(model.sweep, "milp")
+    assert [r.D for r in got.rows] == [r.D for r in model.sweep("exhaustive").rows]
+    report(f"MILP working, every k, n = m = {n} (same D as exhaustive)", ours, None, "-")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--lambda", dest="working_only", action="store_true",
+                        help="only the lambda = working measurements")
     args = parser.parse_args()
     full = not args.quick
     print(f"{'measurement':<52} {'ours':>10} {'baseline':>10} {'ratio':>9}")
+    if args.working_only:
+        bench_working(full)
+        return
     bench_sweep_evaluation()
     bench_exhaustive(full)
     bench_greedy(full)
     bench_milp(full)
+    bench_working(full)
 
 
 if __name__ == "__main__":

@@ -6,17 +6,27 @@ below it movement costs, so a pair {j, l} of participants costs
 ``P[j, l] + P[l, j]``. For a set S of participants (k = |S|)::
 
     D(S) = sum_i min_{j in S} C[i, j] + sum_{j<l in S} (P[j, l] + P[l, j])
-    G(S) = D(S) * k ** -kappa
+    G(S) = D(S) * lambda ** -kappa
+
+The participation degree lambda is counted one of two ways (``participation``):
+``"participants"`` (default) takes lambda = k = |S|, which reproduces the
+paper's Table 1; ``"working"`` takes lambda = the agents of S that execute a
+subtask under the allocation rule (the paper's text, through A), and a sweep
+then only considers sets in which all k agents work.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from mas.errors import InputError
+
+#: the ways of counting the participation degree lambda in G (CLI ``--lambda``)
+PARTICIPATION = ("participants", "working")
 
 
 def _finite_or_inf(x: float) -> float | str:
@@ -82,7 +92,7 @@ class Score:
 @dataclass(frozen=True)
 class SweepRow:
     k: int
-    participants: list[int] | None  # None where no set of size k covers every subtask
+    participants: list[int] | None  # None where no set of size k is feasible (see CostModel.sweep)
     D: float
     G: float
     working: int | None  # None where counting was skipped (see CostModel.sweep)
@@ -105,6 +115,7 @@ class Sweep:
     rows: list[SweepRow]
     strategy: str
     best_k: int | None = field(default=None)
+    participation: str = "participants"  # how lambda is counted, see CostModel
 
     def row(self, k: int) -> SweepRow:
         for r in self.rows:
@@ -113,7 +124,8 @@ class Sweep:
         raise InputError("k", k, "not in this sweep")
 
     def to_dict(self) -> dict:
-        return {"rows": [r.to_dict() for r in self.rows], "best_k": self.best_k, "strategy": self.strategy}
+        return {"rows": [r.to_dict() for r in self.rows], "best_k": self.best_k, "strategy": self.strategy,
+                "lambda": self.participation}
 
 
 class CostModel:
@@ -123,22 +135,31 @@ class CostModel:
     ----------
     C : array (m, n), execution costs, ``inf`` (or None in lists) = cannot execute.
     P : array (n, n), transmission costs in the paper's layout.
-    kappa : exponent of the influence factor k ** -kappa, > 0 (the paper uses 2).
+    kappa : exponent of the influence factor lambda ** -kappa, > 0 (the paper uses 2).
     agent_names : optional names of the n agents, for printing.
+    participation : how G counts the participation degree lambda:
+        ``"participants"`` (default, the paper's Table 1): lambda = |S|;
+        ``"working"``: lambda = the agents of S that execute a subtask under
+        the allocation rule, and :meth:`sweep` keeps only sets whose k agents
+        all work. :meth:`score` counts working agents under both.
 
     Raises
     ------
     InputError naming the field for shapes that disagree, NaN, negative costs,
-    a subtask no agent can execute, or kappa <= 0.
+    a subtask no agent can execute, kappa <= 0, or an unknown participation.
 
     Examples
     --------
     >>> model = CostModel([[1, 4], [3, 1]], [[0, 2], [1, 0]], kappa=2)
     >>> model.D([0, 1]), model.G([0, 1])
     (5.0, 1.25)
+    >>> idle = CostModel([[1, 4], [1, 4]], [[0, 2], [1, 0]], participation="working")
+    >>> idle.G([0, 1]), idle.evaluate([0, 1]).working   # agent 1 executes nothing: lambda = 1
+    (5.0, 1)
     """
 
-    def __init__(self, C, P, kappa: float = 2.0, *, agent_names: Sequence[str] | None = None) -> None:
+    def __init__(self, C, P, kappa: float = 2.0, *, agent_names: Sequence[str] | None = None,
+                 participation: str = "participants") -> None:
         self.C = _matrix("execution_cost", C)
         self.P = _matrix("transmission_cost", P)
         m, n = self.C.shape
@@ -161,12 +182,19 @@ class CostModel:
         if not np.isfinite(kappa) or kappa <= 0:
             raise InputError("kappa", kappa, "must be a finite number > 0 (the paper uses 2)")
         self.kappa = kappa
+        self.participation = _participation(participation)
         if agent_names is not None and len(agent_names) != n:
             raise InputError("agents", list(agent_names), f"needs {n} names, one per agent")
         self.agent_names = list(agent_names) if agent_names is not None else None
         self.W = self.P + self.P.T  # what each unordered pair costs
         for a in (self.C, self.P, self.W):
             a.setflags(write=False)
+
+    def with_participation(self, participation: str) -> CostModel:
+        """The same costs (matrices shared, not copied) with lambda counted as ``participation``."""
+        other = copy.copy(self)
+        other.participation = _participation(participation)
+        return other
 
     # -- sizes ---------------------------------------------------------------
     @property
@@ -203,10 +231,18 @@ class CostModel:
         s = self.participants(S)
         return self.execution_cost(s) + self.transmission_cost(s)
 
-    def G(self, S: Iterable[int]) -> float:
-        """Objective G(S) = D(S) * |S| ** -kappa (formula (2)); smaller is better."""
+    def degree(self, S: Iterable[int]) -> int:
+        """The participation degree lambda of S: |S|, or under ``working`` the agents of S that work."""
         s = self.participants(S)
-        return self.D(s) * float(s.size) ** -self.kappa
+        if self.participation == "participants":
+            return int(s.size)
+        alloc = self.allocate(s)
+        return int(np.unique(alloc[alloc >= 0]).size)
+
+    def G(self, S: Iterable[int]) -> float:
+        """Objective G(S) = D(S) * lambda ** -kappa (formula (2)); smaller is better."""
+        s = self.participants(S)
+        return _objective(self.D(s), self.degree(s), self.kappa)
 
     def allocate(self, S: Iterable[int]) -> np.ndarray:
         """The allocation rule: subtask i -> its cheapest agent in S (-1 where none can).
@@ -245,10 +281,11 @@ class CostModel:
         transmission = self.transmission_cost(s)
         D = execution + transmission
         counts = np.bincount(alloc[alloc >= 0], minlength=self.n)
+        degree = s.size if self.participation == "participants" else int(np.count_nonzero(counts))
         return Evaluation(
             participants=s.tolist(),
             D=D,
-            G=D * float(s.size) ** -self.kappa,
+            G=_objective(D, degree, self.kappa),
             execution=execution,
             transmission=transmission,
             allocation=[int(a) if a >= 0 else None for a in alloc],
@@ -262,6 +299,9 @@ class CostModel:
 
         D = execution cost of the allocated subtasks + the pair sum over the
         agents that execute at least one; G = D * (that count) ** -kappa.
+        An allocation knows no other participants than its working agents, so
+        this holds under both ``participation`` settings; under ``working``
+        the allocation of a sweep row scores exactly that row's D and G.
 
         Raises
         ------
@@ -283,7 +323,7 @@ class CostModel:
         execution = float(costs.sum())
         transmission = float(self.W[np.ix_(working, working)].sum() / 2.0)
         D = execution + transmission
-        G = D * float(working.size) ** -self.kappa if working.size else float("inf")
+        G = _objective(D, working.size, self.kappa)
         return Score(D, G, execution, transmission, working.tolist(), np.flatnonzero(alloc < 0).tolist())
 
     # -- choosing participants ----------------------------------------------
@@ -328,9 +368,23 @@ class CostModel:
 
         Returns
         -------
-        Sweep with one row per k and the k of smallest G. Counting the working
-        agents costs O(m k) per row; past :attr:`WORKING_BUDGET` entries it is
-        done for the best k only and the other rows say None.
+        Sweep with one row per k and the k of smallest G. A row without
+        participants (D = G = inf) means no set of size k covers every subtask
+        or, under ``participation="working"``, none has all k agents working
+        (an exact strategy proves there is none; a heuristic found none).
+        Counting the working agents costs O(m k) per row; past
+        :attr:`WORKING_BUDGET` entries it is done for the best k only and the
+        other rows say None (under ``working`` every row is counted: it is k).
+
+        Raises
+        ------
+        RuntimeError if, under ``working``, a strategy returns a set with an idle agent.
+
+        Examples
+        --------
+        >>> model = CostModel([[1, 4, 2], [3, 4, 1]], [[0, 1, 1], [1, 0, 1], [1, 1, 0]], participation="working")
+        >>> [(r.k, r.participants, r.D) for r in model.sweep("exhaustive").rows]   # agent 1 is never cheapest
+        [(1, [2], 3.0), (2, [0, 2], 4.0), (3, None, inf)]
         """
         from mas import selection  # noqa: PLC0415  (strategies import this module's users)
 
@@ -340,12 +394,13 @@ class CostModel:
         order = getattr(sets, "order", None)
         if order is not None:
             D_all, G_all = self.prefix_costs(order[: max(ks)])
-            values = {k: (float(D_all[k - 1]), float(G_all[k - 1])) for k in ks}
+            values = {k: (float(D_all[k - 1]), float(G_all[k - 1])) for k in ks if k <= len(order)}
         else:
             values = {k: (self.D(sets[k]), self.G(sets[k])) for k in ks if k in sets}
         finite = [k for k in ks if k in values and np.isfinite(values[k][1])]
         best_k = min(finite, key=lambda k: (values[k][1], k)) if finite else None
-        count_all = self.m * sum(ks) <= self.WORKING_BUDGET
+        working_only = self.participation == "working"
+        count_all = working_only or self.m * sum(ks) <= self.WORKING_BUDGET
         rows = []
         certificates = getattr(sets, "certificates", {})
         for k in ks:
@@ -354,8 +409,22 @@ class CostModel:
                 continue
             S = sorted(sets[k])
             working = self.evaluate(S).working if count_all or k == best_k else None
+            if working_only and working != k:
+                raise RuntimeError(f"strategy {name!r} returned {S} for k = {k} with only {working} agents working")
             rows.append(SweepRow(k, S, *values[k], working, certificates.get(k)))
-        return Sweep(rows, name, best_k)
+        return Sweep(rows, name, best_k, self.participation)
+
+
+def _participation(value: str) -> str:
+    if value not in PARTICIPATION:
+        raise InputError("participation", value, "must be 'participants' (lambda = |S|) or "
+                         "'working' (lambda = agents that execute a subtask)")
+    return value
+
+
+def _objective(D: float, degree: int, kappa: float) -> float:
+    """G = D * lambda ** -kappa; inf when nobody participates (nothing to divide by)."""
+    return D * float(degree) ** -kappa if degree else float("inf")
 
 
 def _matrix(name: str, value) -> np.ndarray:

@@ -32,8 +32,10 @@ class Instance:
     agent_names: list[str] | None = None
     graph: nx.Graph | None = field(default=None, repr=False)
 
-    def cost_model(self) -> CostModel:
-        return CostModel(self.execution_cost, self.transmission_cost, self.kappa, agent_names=self.agent_names)
+    def cost_model(self, participation: str = "participants") -> CostModel:
+        """The instance's CostModel; ``participation`` counts lambda in G (see :class:`CostModel`)."""
+        return CostModel(self.execution_cost, self.transmission_cost, self.kappa, agent_names=self.agent_names,
+                         participation=participation)
 
     @property
     def n(self) -> int:

@@ -1,9 +1,9 @@
-"""The centralized optimum a protocol is compared with.
+"""The centralized optimum a protocol is compared with: the least D and the least G.
 
-Any complete allocation a with working set W costs D(a) >= D(W) (each subtask
-costs at least its cheapest agent in W; the pair sum is the same), and the
-allocation rule on a feasible S reaches D(S) or less (agents of S that execute
-nothing drop out of the pair sum). So
+**optimal_D.** Any complete allocation a with working set W costs D(a) >= D(W)
+(each subtask costs at least its cheapest agent in W; the pair sum is the
+same), and the allocation rule on a feasible S reaches D(S) or less (agents of
+S that execute nothing drop out of the pair sum). So
 
     min over complete allocations of D(a)  =  min over feasible S (any k) of D(S),
 
@@ -11,7 +11,31 @@ which is what ``optimal_D`` means: the best D over every participant set of ever
 size. It is exact by enumeration up to ``exact_max_agents`` agents, by one MILP
 (no size constraint) up to ``milp_max_agents``, and otherwise the best D the
 greedy/local sweep finds -- an upper bound, said so by ``exact = False``
-(``lower_bound`` = sum of the cheapest costs is then given too).
+(``lower_bound`` = sum of the cheapest costs is then given too). Dropping idle
+agents never raises D, so the least D is the same under both ways of counting
+lambda.
+
+**optimal_G** is the least G of the cost model's sweep over every k, with the
+set that reaches it (``G_participants``), under the model's ``participation``:
+
+* ``"participants"`` (lambda = |S|, the paper's Table 1): the best G(S) of the
+  ordinary sweep, whose set may contain agents that execute nothing.
+* ``"working"`` (lambda = agents that execute a subtask): the best G of the
+  sweep over sets whose members all work under the allocation rule; scoring
+  that set's allocation gives exactly this G.
+
+A protocol's allocation is scored by its working agents (``CostModel.score``),
+so under ``working`` a protocol and the coordinator are measured alike. Neither
+optimal_G bounds every allocation, though: G rewards more workers, and an
+allocation that gives a subtask to an agent dearer than the cheapest of its
+working set can score lower (C = [[1, 2], [1, 2]], P = 0: allocation [0, 1]
+scores G = 3/4, the best working set {0} G = 2), so a G gap can be negative.
+
+optimal_G keeps optimal_D's exactness policy: enumeration up to
+``exact_max_agents``; up to ``milp_max_agents`` an exact MILP per k within
+``time_limit`` seconds for the whole sweep (past it the rest comes from the
+local sweep and ``G_exact`` is false); beyond that the heuristic sweep's best
+G, an upper bound.
 
 ``exact`` is True only when the optimality is proven at zero gap (the MILP:
 integer costs, bound within 1 of D; real costs, ``mas.mip``'s tolerance).
@@ -23,7 +47,9 @@ better of its incumbent and the local sweep, with its bound, and says
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+import time
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -37,6 +63,11 @@ class Optimum:
     lower_bound: float
     bound: float | None = None
     gap: float | None = None
+    G: float = math.inf
+    G_participants: list[int] | None = None
+    G_exact: bool = False
+    G_method: str = ""
+    participation: str = "participants"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -51,29 +82,48 @@ def _with_gap(D: float, participants, exact: bool, method: str, lower: float, bo
 
 def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
             time_limit: float | None = 30.0) -> Optimum:
-    """The least D(S) over all feasible participant sets (see the module docstring).
+    """The least D(S) over all feasible participant sets and the least G of the sweep (module docstring).
 
     Examples
     --------
     >>> from mas.costs import CostModel
-    >>> optimum(CostModel([[1, 4], [3, 1]], [[0, 2], [1, 0]])).D
-    4.0
+    >>> best = optimum(CostModel([[1, 4], [3, 1]], [[0, 2], [1, 0]]))
+    >>> best.D, best.G, best.G_participants
+    (4.0, 1.25, [0, 1])
     """
     lower = float(costs.C.min(axis=1).sum())
     n = costs.n
+    plain = costs.with_participation("participants")  # the least D does not depend on lambda
     if n <= exact_max_agents:
-        return _from_sweep(costs, "exhaustive", True, lower)
+        sweep = plain.sweep("exhaustive")
+        G_sweep = sweep if costs.participation == "participants" else costs.sweep("exhaustive")
+        return _with_G(_from_sweep(sweep, True, lower), G_sweep, True, "exhaustive", costs)
     if n <= milp_max_agents:
+        started = time.perf_counter()
         s, cert = _milp_any_k(costs, time_limit)
         if s is not None and cert.optimal:
-            return _with_gap(costs.D(s), sorted(s), True, "milp", lower, cert.bound)
-        sweep = _from_sweep(costs, "local", False, lower)
-        if s is not None and costs.D(s) < sweep.D:
-            return _with_gap(costs.D(s), sorted(s), False, "milp (time limit)", lower, cert.bound)
-        return _with_gap(sweep.D, sweep.participants, False, "local (upper bound)", lower, cert.bound)
+            best = _with_gap(costs.D(s), sorted(s), True, "milp", lower, cert.bound)
+        else:
+            local = _from_sweep(plain.sweep("local"), False, lower)
+            if s is not None and costs.D(s) < local.D:
+                best = _with_gap(costs.D(s), sorted(s), False, "milp (time limit)", lower, cert.bound)
+            else:
+                best = _with_gap(local.D, local.participants, False, "local (upper bound)", lower, cert.bound)
+        left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
+        G_sweep, G_exact = _milp_G_sweep(costs, left, best.D if best.exact else lower)
+        return _with_G(best, G_sweep, G_exact, "milp" if G_exact else "milp + local (upper bound)", costs)
     if n <= 200:
-        return _from_sweep(costs, "local", False, lower)
-    return _greedy_prefixes(costs, lower)
+        sweep = plain.sweep("local")
+        G_sweep = sweep if costs.participation == "participants" else costs.sweep("local")
+        return _with_G(_from_sweep(sweep, False, lower), G_sweep, False, "local (upper bound)", costs)
+    G_sweep = costs.sweep("greedy")
+    return _with_G(_greedy_prefixes(costs, lower), G_sweep, False, "greedy (upper bound)", costs)
+
+
+def _with_G(best: Optimum, sweep, exact: bool, method: str, costs) -> Optimum:
+    row = sweep.row(sweep.best_k) if sweep.best_k is not None else None
+    return replace(best, G=row.G if row else math.inf, G_participants=row.participants if row else None,
+                   G_exact=exact, G_method=method, participation=costs.participation)
 
 
 def _greedy_prefixes(costs, lower) -> Optimum:
@@ -88,11 +138,50 @@ def _greedy_prefixes(costs, lower) -> Optimum:
     return _with_gap(costs.D(S), S, False, "greedy (upper bound)", lower, lower)
 
 
-def _from_sweep(costs, strategy, exact, lower) -> Optimum:
-    sweep = costs.sweep(strategy)
+def _from_sweep(sweep, exact, lower) -> Optimum:
     rows = [r for r in sweep.rows if np.isfinite(r.D)]
     best = min(rows, key=lambda r: (r.D, r.k))
-    return _with_gap(best.D, best.participants, exact, strategy + ("" if exact else " (upper bound)"), lower, lower)
+    return _with_gap(best.D, best.participants, exact, sweep.strategy + ("" if exact else " (upper bound)"), lower,
+                     lower)
+
+
+def _milp_G_sweep(costs, budget: float | None, least_D: float):
+    """The sweep whose best G is optimal_G: exact MILP per k while ``budget`` seconds last, then local.
+
+    A k is not solved when a lower bound on its G already exceeds local's best
+    G: D_k >= max(least_D, cheapest costs + C(k, 2) * the cheapest pair), so
+    such a k cannot hold optimal_G (its row stays local's). Returns (sweep,
+    exact): exact when every solved k's program finished inside the budget
+    (then no solve can have stopped at its time limit) and proved its k optimal.
+    """
+    from mas.costs import Sweep
+
+    local_sweep = costs.sweep("local")
+    local = {r.k: r for r in local_sweep.rows}
+    upper = local[local_sweep.best_k].G if local_sweep.best_k is not None else math.inf
+    cheapest = float(costs.C.min(axis=1).sum())
+    pair = float(costs.W[~np.eye(costs.n, dtype=bool)].min()) if costs.n > 1 else 0.0
+    rows, exact = [], True
+    deadline = None if budget is None else time.perf_counter() + budget
+    for k in range(1, costs.n + 1):
+        bound = max(least_D, cheapest + k * (k - 1) / 2 * pair) * float(k) ** -costs.kappa
+        if bound > upper * (1 + 1e-12):
+            rows.append(local[k])
+            continue
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left <= 0:
+            exact = False
+            rows.append(local[k])
+            continue
+        row = costs.sweep("milp", ks=[k], time_limit=left).rows[0]
+        proven = row.certificate is None or row.certificate.optimal
+        if not proven or (deadline is not None and time.perf_counter() >= deadline):
+            exact = False  # this k may have stopped at its limit: keep the better of it and local's
+            row = min(row, local[k], key=lambda r: r.D)
+        rows.append(row)
+    finite = [r for r in rows if np.isfinite(r.G)]
+    best_k = min(finite, key=lambda r: (r.G, r.k)).k if finite else None
+    return Sweep(rows, "milp", best_k, costs.participation), exact
 
 
 def _milp_any_k(costs, time_limit):

@@ -5,12 +5,16 @@
 which equals the least D over all complete allocations (see
 :mod:`mas.optimum`); ``gap`` = D / optimal_D - 1, given only for a complete
 allocation (a partial one leaves subtasks out of D and is not comparable).
+``optimal_G`` is the least G of the sweep with lambda counted as
+``participation`` says (``lambda`` in the JSON), ``gap_G`` = G / optimal_G - 1;
+a protocol's G counts its working agents under both (see :mod:`mas.optimum`).
 """
 
 from __future__ import annotations
 
 import math
 
+from mas.errors import InputError
 from mas.optimum import Optimum, optimum
 from mas.selection import STRATEGIES, resolve
 from protocols import names, negotiate
@@ -26,71 +30,106 @@ def protocol_options(protocol: str, bids: str) -> dict:
 
 
 def gap(D: float, best: Optimum, complete: bool = True) -> float | None:
-    if not complete or not math.isfinite(D) or best.D <= 0:
+    return _ratio_gap(D, best.D, complete)
+
+
+# -- lambda and objective (issue 10) -----------------------------------------
+#: what ``compare(objective=...)`` ranks by
+OBJECTIVES = ("D", "G")
+
+
+def gap_G(G: float, best: Optimum, complete: bool = True) -> float | None:
+    """G / optimal_G - 1 (None for a partial allocation). Can be negative: see :mod:`mas.optimum`."""
+    return _ratio_gap(G, best.G, complete)
+
+
+def _ratio_gap(value: float, optimal: float, complete: bool) -> float | None:
+    if not complete or not math.isfinite(value) or not math.isfinite(optimal) or optimal <= 0:
         return None
-    return D / best.D - 1.0
+    return value / optimal - 1.0
+
+
+def optimum_fields(best: Optimum) -> dict:
+    """The optimum's JSON fields shared by `mas negotiate` and `mas compare`."""
+    return {"optimal_D": best.D, "optimal_D_exact": best.exact, "optimal_method": best.method,
+            "optimal_D_bound": best.bound, "optimal_D_gap": best.gap, "optimal_G": best.G, "optimal_G_exact": best.G_exact, "optimal_G_method": best.G_method,
+            "optimal_G_participants": best.G_participants, "lambda": best.participation}
+# -----------------------------------------------------------------------------
 
 
 def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | None = None,
-                       best: Optimum | None = None, protocol_options: dict | None = None, trace=None,
-                       **model_options) -> dict:
-    """One protocol run as the JSON of `mas negotiate`; ``trace``: a path for every message as JSON lines."""
+                       best: Optimum | None = None, protocol_options: dict | None = None,
+                       participation: str = "participants", trace=None, **model_options) -> dict:
+    """One protocol run as the JSON of `mas negotiate`; ``participation`` counts lambda in optimal_G;
+    ``trace``: a path for every message as JSON lines."""
     result, model = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
                               trace=trace is not None, **model_options)
     if trace is not None:
         from mas.messages import write_trace
 
         write_trace(trace, model.channel.log())
-    best = best or optimum(instance.cost_model())
+    best = best or optimum(instance.cost_model(participation))
     d = result.to_dict()
-    d["optimal_D"] = best.D
-    d["optimal_D_exact"] = best.exact
-    d["optimal_method"] = best.method
-    d["optimal_D_bound"] = best.bound
-    d["optimal_D_gap"] = best.gap
+    d.update(optimum_fields(best))
     d["lower_bound"] = best.lower_bound
     d["complete"] = not result.unallocated
     d["gap"] = gap(result.D, best, not result.unallocated)
+    d["gap_G"] = gap_G(result.G, best, not result.unallocated)
     return d
 
 
-def central_rows(instance, best: Optimum) -> list[dict]:
-    """The coordinator's strategies: the best D each finds over all k (no messages)."""
-    costs = instance.cost_model()
+def central_rows(instance, best: Optimum, objective: str = "D") -> list[dict]:
+    """The coordinator's strategies: the best D (or G) each finds over all k (no messages).
+
+    Under lambda = working the exact MILP is left out (its program is far
+    harder there; see :mod:`mas.selection.milp`).
+    """
+    costs = instance.cost_model(best.participation)
     rows = []
     wanted = ["greedy", "local"]
     if costs.n <= 20:
         wanted.insert(0, "exhaustive")
-    elif costs.n <= 40:
+    elif costs.n <= 40 and best.participation == "participants":
         wanted.insert(0, "milp")
     for name in wanted:
         if name not in STRATEGIES:
             continue
         sweep = costs.sweep(resolve(name, costs))
-        r = min((r for r in sweep.rows if math.isfinite(r.D)), key=lambda r: (r.D, r.k))
-        rows.append({"protocol": f"central-{name}", "D": r.D, "G": r.G, "gap": gap(r.D, best),
+        finite = [r for r in sweep.rows if math.isfinite(r.D)]
+        r = min(finite, key=(lambda r: (r.D, r.k)) if objective == "D" else (lambda r: (r.G, r.k)))
+        gaps = {"gap_D": gap(r.D, best), "gap_G": gap_G(r.G, best)}
+        rows.append({"protocol": f"central-{name}", "D": r.D, "G": r.G, "gap": gaps["gap_" + objective], **gaps,
                      "messages": 0, "communication_cost": 0.0, "ticks": 0, "unallocated": 0, "payments": None})
     return rows
 
 
-def compare(instance, *, seed: int = 0, kswap: int | None = None, bids: str = "marginal", **model_options) -> dict:
+def compare(instance, *, seed: int = 0, kswap: int | None = None, participation: str = "participants",
+            objective: str = "D", bids: str = "marginal", **model_options) -> dict:
     """Every protocol and the centralized strategies on one instance (`mas compare --json`).
 
-    ``bids`` goes to every protocol that has the choice (join always bids the marginal cost).
+    Rows are ranked by ``objective`` (D or G; complete allocations first, ties
+    keep the protocols' order); each has ``gap_D`` and ``gap_G``, and ``gap``
+    is the one of the objective. ``bids`` goes to every protocol that has the
+    choice (join always bids the marginal cost); each row says what it bid.
     """
-    best = optimum(instance.cost_model())
+    if objective not in OBJECTIVES:
+        raise InputError("objective", objective, "must be 'D' or 'G'")
+    best = optimum(instance.cost_model(participation))
     rows = []
     for name in names():
         options = protocol_options(name, "marginal" if name == "join" else bids)
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
                                **model_options)
-        rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"],
-                     "gap": d["gap"],
-                     "messages": d["messages"]["sent"], "communication_cost": d["communication_cost"],
-                     "ticks": d["ticks"], "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
-    rows += central_rows(instance, best)
-    return {"optimal_D": best.D, "optimal_D_exact": best.exact, "optimal_method": best.method,
-            "optimal_D_bound": best.bound, "optimal_D_gap": best.gap, "n": instance.n, "m": instance.m, "seed": seed, "rows": rows}
+        rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"], "gap": None, "gap_D": d["gap"],
+                     "gap_G": d["gap_G"], "messages": d["messages"]["sent"],
+                     "communication_cost": d["communication_cost"], "ticks": d["ticks"],
+                     "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
+    for r in rows:
+        r["gap"] = r["gap_" + objective]
+    rows += central_rows(instance, best, objective)
+    rows.sort(key=lambda r: (r["unallocated"] > 0, r[objective]))
+    return {**optimum_fields(best), "objective": objective, "n": instance.n, "m": instance.m, "seed": seed,
+            "rows": rows}
 
 
 def plot_compare(path, report: dict, title: str) -> None:

@@ -18,7 +18,7 @@ def test_paper_json():
     assert [r["k"] for r in out["rows"]] == [1, 2, 3, 4, 5, 6]
     for row, paper, opt in zip(out["rows"], golden["paper_table_1"], golden["exhaustive_optimum_per_k"]):
         assert set(row) == {"k", "paper_D", "paper_G", "participants", "D", "G", "optimal_participants",
-                            "optimal_D", "optimal_G"}
+                            "optimal_D", "optimal_G", "working"}
         assert row["paper_D"] == paper["D"] and row["paper_G"] == paper["G"]
         assert row["optimal_D"] == opt["D"] and row["optimal_participants"] == opt["S"]
         if row["k"] <= 5:

@@ -2,7 +2,9 @@
 
 A strategy is a function ``(model, ks, **options) -> {k: participants}``
 (participants as a list of agent indices; a k may be missing when no set of
-that size is feasible). Strategies register by name, so the CLI and user code
+that size is feasible). Under ``model.participation == "working"`` a strategy
+returns only sets in which every agent executes a subtask under the
+allocation rule. Strategies register by name, so the CLI and user code
 find them the same way; a new strategy is one new module imported below.
 """
 
@@ -20,10 +22,13 @@ AUTO_LOCAL_MAX_N = 200
 
 
 class NestedSets(dict):
-    """{k: the first k agents of ``order``}: lets a sweep evaluate every k in one pass."""
+    """{k: the first k agents of ``order``}: lets a sweep evaluate every k in one pass.
+
+    An order shorter than some k (a strategy that found no set that large) leaves that k out.
+    """
 
     def __init__(self, order, ks) -> None:
-        super().__init__({k: sorted(order[:k]) for k in ks})
+        super().__init__({k: sorted(order[:k]) for k in ks if k <= len(order)})
         self.order = list(order)
 
 

@@ -4,6 +4,13 @@ Subsets are split into low bits (enumerated together, in memory) and high
 bits (one chunk each). Per-subset minima of C are built by doubling
 (``min[S | j] = min(min[S], C[:, j])``), pair sums the same way, so every
 subset costs O(m) numpy work and nothing loops over entries in Python.
+
+Under ``participation="working"`` the doubling also keeps, per subset and
+subtask, the bitmask of the members at the minimum. A subset whose members do
+not all appear in those masks has an idle member and is masked out at once;
+the others resolve the ties by the allocation rule (transmission to the rest
+of the subset, then index), vectorized over the subsets, and are masked out
+when a tie leaves a member idle.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from mas.selection import register
 MAX_AGENTS = 30
 #: bytes the low-bit table of subset minima may take
 MEMORY_BUDGET = 16 * 2**20  # small tables stay in cache: measured faster than larger ones
+#: subsets whose ties are resolved at once (each takes m * n float keys)
+TIE_CHUNK_ENTRIES = 2**21
 
 
 def _subset_sums(values: np.ndarray) -> np.ndarray:
@@ -45,8 +54,9 @@ def exhaustive(model, ks, *, max_agents: int = MAX_AGENTS) -> dict[int, list[int
     m, n = C.shape
     if n > max_agents:
         raise InputError("strategy", "exhaustive", f"{n} agents is too many to enumerate (max {max_agents}); use milp or greedy")
+    working = model.participation == "working"
     b = n
-    while b > 1 and (1 << b) * m * 8 > MEMORY_BUDGET:
+    while b > 1 and (1 << b) * m * 8 * (2 if working else 1) > MEMORY_BUDGET:
         b -= 1
     h = n - b
     wanted = set(ks)
@@ -62,6 +72,9 @@ def exhaustive(model, ks, *, max_agents: int = MAX_AGENTS) -> dict[int, list[int
     starts = np.searchsorted(pc[order], np.arange(b + 2))
     low_min = low_min[order]
     low_pair = low_pair[order]
+    if working:
+        low_tie = _tie_masks(C[:, :b])[order]
+        pc_sorted = pc[order].astype(np.intp)
 
     best_val = {k: np.inf for k in wanted}
     best_mask = {}
@@ -78,6 +91,9 @@ def exhaustive(model, ks, *, max_agents: int = MAX_AGENTS) -> dict[int, list[int
             D = execution + low_pair + cross + pair_high
         else:
             D = low_min.sum(axis=1) + low_pair
+        if working:
+            bound = np.array([best_val.get(k, -np.inf) for k in range(n + 1)])
+            D = _mask_idle(C, W, D, low_min, low_tie, high, H << b | order, kh + pc_sorted, bound)
         for c in range(b + 1):
             k = kh + c
             if k not in wanted or k == 0:
@@ -88,3 +104,61 @@ def exhaustive(model, ks, *, max_agents: int = MAX_AGENTS) -> dict[int, list[int
                 best_val[k] = seg[i]
                 best_mask[k] = (H << b) | int(order[starts[c] + i])
     return {k: [j for j in range(n) if mask >> j & 1] for k, mask in best_mask.items()}
+
+
+def _tie_masks(C: np.ndarray) -> np.ndarray:
+    """ties[s, i] = bitmask of the agents of subset s (bits of C's columns) at subtask i's minimum."""
+    m, b = C.shape
+    best = np.full((1 << b, m), np.inf)
+    ties = np.zeros((1 << b, m), dtype=np.int64)
+    for j in range(b):
+        old, mask = best[: 1 << j], ties[: 1 << j]
+        c = C[:, j]
+        bit = np.int64(1 << j)
+        ties[1 << j : 2 << j] = np.where(c < old, bit, np.where((c == old) & np.isfinite(c), mask | bit, mask))
+        best[1 << j : 2 << j] = np.minimum(old, c)
+    return ties
+
+
+def _mask_idle(C, W, D, low_min, low_tie, high, masks, sizes, bound) -> np.ndarray:
+    """D of the subsets (low part x the ``high`` agents; ``masks`` their full bitmasks, ``sizes``
+    their sizes) in which every member executes a subtask under the allocation rule, inf for the
+    others -- and for those that cannot beat ``bound[size]`` (the best D found before), which are
+    not resolved at all."""
+    m, n = C.shape
+    out = np.full(D.shape, np.inf)
+    rows = np.flatnonzero(D < bound[sizes])
+    if rows.size == 0:
+        return out
+    ties = low_tie[rows]
+    if high:
+        c_high = C[:, high].min(axis=1)
+        at_min = (C[:, high] == c_high[:, None]) & np.isfinite(C[:, high])
+        high_tie = (at_min.astype(np.int64) << np.asarray(high, dtype=np.int64)).sum(axis=1)
+        lm = low_min[rows]
+        ties = np.where(c_high < lm, high_tie, np.where((c_high == lm) & np.isfinite(c_high), ties | high_tie, ties))
+    mask, size, d = masks[rows], sizes[rows], D[rows]
+    at_a_minimum = np.bitwise_or.reduce(ties, axis=1) == mask
+    unique = (ties & (ties - 1)) == 0
+    works = at_a_minimum & (np.bitwise_or.reduce(np.where(unique, ties, 0), axis=1) == mask)
+    found = bound.copy()
+    np.minimum.at(found, size[works], d[works])
+    # every member at some minimum but some only in ties: resolve by the rule, cheapest first,
+    # dropping what can no longer beat (or tie with a smaller mask) the best of its size
+    todo = np.flatnonzero(at_a_minimum & ~works & (d <= found[size]))
+    todo = todo[np.argsort(d[todo], kind="stable")]
+    agents = np.arange(n, dtype=np.int64)
+    step = max(1, TIE_CHUNK_ENTRIES // (m * n))
+    while todo.size:
+        part, todo = todo[:step], todo[step:]
+        members = (mask[part, None] >> agents) & 1
+        to_rest = members.astype(float) @ W  # transmission of each agent to the subset (W's diagonal is 0)
+        tied = ((ties[part, :, None] >> agents) & 1).astype(bool)
+        key = np.where(tied, to_rest[:, None, :], np.inf)
+        winner = (key == key.min(axis=2, keepdims=True)).argmax(axis=2)  # equal keys: the lowest index
+        ok = np.bitwise_or.reduce(np.int64(1) << winner, axis=1) == mask[part]
+        works[part[ok]] = True
+        np.minimum.at(found, size[part[ok]], d[part[ok]])
+        todo = todo[d[todo] <= found[size[todo]]]
+    out[rows[works]] = d[works]
+    return out

@@ -1,17 +1,24 @@
-"""Swap local search: exchange one member of S for one outsider while D drops."""
+"""Swap local search: exchange one member of S for one outsider while D drops.
+
+Under ``participation="working"`` a swap is taken only if every member still
+works under the allocation rule afterwards: of the improving swaps, best
+first, the first of :data:`WORKING_TRIES` that keeps them all working.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from mas.selection import register
-from mas.selection.greedy import _cover_cost, greedy_order
+from mas.selection.greedy import WORKING_TRIES, _cover_cost, greedy_order
 
 
-def improve(model, S, *, max_rounds: int = 1000) -> list[int]:
+def improve(model, S, *, max_rounds: int = 1000, working: bool = False) -> list[int]:
     """Apply the best improving swap (member out, outsider in) until none lowers D.
 
-    Returns the improved set (sorted). Never worse than ``S``.
+    Returns the improved set (sorted). Never worse than ``S``. With ``working``
+    (and a start in which every member works) only swaps that keep every member
+    working are taken.
 
     Examples
     --------
@@ -41,13 +48,17 @@ def improve(model, S, *, max_rounds: int = 1000) -> list[int]:
         pair = pair_to_s[S].sum() / 2.0
         current = first.sum() + pair
         best = (current, -1, -1)
+        totals = []
         for p, j in enumerate(S):
             without = np.where(arg == p, second, first)
             execution = np.minimum(without[:, None], Cm[:, out]).sum(axis=0)
             total = execution + pair - pair_to_s[j] + pair_to_s[out] - W[out, j]
+            totals.append(total)
             q = int(total.argmin())
             if total[q] < best[0] - 1e-9 * max(1.0, abs(best[0])):
                 best = (float(total[q]), p, int(out[q]))
+        if working and best[1] >= 0:
+            best = _best_working_swap(model, S, out, np.array(totals), current)
         if best[1] < 0:
             break
         S[best[1]] = best[2]
@@ -55,8 +66,23 @@ def improve(model, S, *, max_rounds: int = 1000) -> list[int]:
     return S.tolist()
 
 
+def _best_working_swap(model, S, out, totals: np.ndarray, current: float) -> tuple:
+    """The best improving swap (by ``totals[p, q]``) after which every member works, or (current, -1, -1)."""
+    flat = totals.ravel()
+    improving = np.flatnonzero(flat < current - 1e-9 * max(1.0, abs(current)))
+    improving = improving[np.argsort(flat[improving], kind="stable")][:WORKING_TRIES]
+    for f in improving:
+        p, q = divmod(int(f), out.size)
+        T = S.copy()
+        T[p] = out[q]
+        if model.evaluate(T).working == T.size:
+            return float(totals[p, q]), p, int(out[q])
+    return current, -1, -1
+
+
 @register("local")
 def local(model, ks, **_) -> dict[int, list[int]]:
     """Greedy's set of each size, improved by swaps."""
-    order = greedy_order(model)
-    return {k: improve(model, order[:k]) for k in ks}
+    working = model.participation == "working"
+    order = greedy_order(model, working=working)
+    return {k: improve(model, order[:k], working=working) for k in ks if k <= len(order)}

@@ -13,6 +13,7 @@ import math
 
 import networkx as nx
 
+from mas.costs import PARTICIPATION
 from mas.errors import InputError
 from mas.instance import generate_instance
 from mas.selection import STRATEGIES
@@ -25,6 +26,8 @@ PARAMS = [
     Param("subtasks", int, 6, "number of subtasks m", min=1),
     Param("infeasible_prob", float, 0.0, "probability that an agent cannot execute a subtask", min=0.0, max=0.99),
     Param("kappa", float, 2.0, "exponent of k in G = D k^-kappa", min=1e-9),
+    Param("lambda", str, "participants", "k in G: participants = |S|, working = agents that execute a subtask",
+          choices=PARTICIPATION),
     Param("strategy", str, "auto", "participant selection (auto: exhaustive up to 20 agents)",
           choices=tuple(sorted(STRATEGIES)) + ("auto",)),
     Param("weights", str, "uniform", "negotiation-cost distribution of the edges", choices=WEIGHTS),
@@ -65,7 +68,8 @@ def cost_sweep(params: dict, seed: int) -> dict:
     Returns
     -------
     dict with ``k`` (1..n), ``D`` and ``G`` (lists over k, inf where no set of
-    size k covers every subtask), ``best_k``, ``best_G``, ``best_D``,
+    size k covers every subtask or, with ``lambda = "working"``, has all k
+    agents working), ``best_k``, ``best_G``, ``best_D``,
     ``best_working`` (agents of the best set that execute a subtask), the
     resolved ``strategy``, and the graph's ``edges`` and ``mean_degree``.
 
@@ -80,7 +84,7 @@ def cost_sweep(params: dict, seed: int) -> dict:
         infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
         kappa=params["kappa"], weights=params["weights"], **topology_params(params),
     )
-    sweep = inst.cost_model().sweep(params["strategy"])
+    sweep = inst.cost_model(params["lambda"]).sweep(params["strategy"])
     best = sweep.row(sweep.best_k) if sweep.best_k is not None else None
     G = inst.graph if inst.graph is not None else nx.empty_graph(inst.n)
     return {

@@ -59,7 +59,8 @@ def protocol_compare(params: dict, seed: int) -> dict:
     Returns
     -------
     dict with ``D``, ``G``, ``optimal_D`` (and ``optimal_exact``), ``gap``
-    (D / optimal_D - 1; None when a subtask stayed unallocated), ``complete``,
+    (D / optimal_D - 1; None when a subtask stayed unallocated), ``optimal_G``
+    and ``gap_G`` (lambda counted as the ``lambda`` parameter says), ``complete``,
     ``messages_sent``, ``messages_delivered``, ``messages_lost``,
     ``communication_cost``, ``ticks``, ``unallocated`` (a count),
     ``participants``, ``crashed`` (counts), ``payment_total``, and with
@@ -73,14 +74,15 @@ def protocol_compare(params: dict, seed: int) -> dict:
     (True, True)
     """
     report = negotiation_report(make_instance(params, seed), params["protocol"], seed=seed,
-                                kswap=params["kswap"] or None,
+                                kswap=params["kswap"] or None, participation=params["lambda"],
                                 protocol_options=protocol_options(params["protocol"], params["bids"]),
                                 **model_options(params))
     msgs = report["messages"]
     out = {
         "D": report["D"], "G": report["G"],
         "optimal_D": report["optimal_D"], "optimal_exact": report["optimal_D_exact"],
-        "gap": report["gap"], "complete": report["complete"],
+        "gap": report["gap"], "optimal_G": report["optimal_G"], "gap_G": report["gap_G"],
+        "complete": report["complete"],
         "messages_sent": msgs["sent"], "messages_delivered": msgs["delivered"], "messages_lost": msgs["lost"],
         "communication_cost": report["communication_cost"], "ticks": report["ticks"],
         "unallocated": len(report["unallocated"]), "participants": len(report["participants"]),

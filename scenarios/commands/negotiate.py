@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from protocols import names
 from protocols.base import BIDS
+from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
 from scenarios.negotiation import protocol_options
-from scenarios.commands.sweep import add_instance_arguments, instance_from_args
 from scenarios.output import format_table, print_json
 
 
@@ -38,6 +38,7 @@ def register(sub) -> None:
     p.add_argument("--protocol", required=True, choices=names(), help="the negotiation protocol")
     add_instance_arguments(p)
     add_fault_arguments(p)
+    add_lambda_argument(p)
     p.add_argument("--hops", type=int, metavar="H",
                    help="cnp, first-price, vickrey: announce only to agents within H hops (default: everyone)")
     p.add_argument("--trace", metavar="FILE.jsonl",
@@ -85,8 +86,8 @@ def run(args) -> int:
             raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
-                                protocol_options=options, trace=args.trace, **model_options(args),
-                                **pricing_arguments(args))
+                                protocol_options=options, participation=args.participation, trace=args.trace,
+                                **model_options(args), **pricing_arguments(args))
     report["topology"] = args.topology or args.instance
     if args.json:
         print_json(report)
@@ -96,7 +97,10 @@ def run(args) -> int:
           f"seed {args.seed}")
     rows = [["D", report["D"]], ["G", report["G"]],
             ["optimal D" + ("" if report["optimal_D_exact"] else " (upper bound)"), report["optimal_D"]],
-            ["gap", "-" if report["gap"] is None else f"{100 * report['gap']:.1f}%"],
+            ["gap", _percent(report["gap"])],
+            [f"optimal G (lambda = {report['lambda']})" + ("" if report["optimal_G_exact"] else " (upper bound)"),
+             report["optimal_G"]],
+            ["G gap", _percent(report["gap_G"])],
             ["participants", len(report["participants"])],
             ["messages sent / delivered / lost", f"{msgs['sent']} / {msgs['delivered']} / {msgs['lost']}"],
             ["communication cost", report["communication_cost"]], ["ticks", report["ticks"]],
@@ -121,3 +125,7 @@ def run(args) -> int:
     for u in report["unallocated"]:
         print(f"unallocated subtask {u['subtask']}: {u['reason']}")
     return 0
+
+
+def _percent(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.1f}%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mas.costs import PARTICIPATION
 from mas.instance import generate_instance, load_instance
 from mas.selection import STRATEGIES
 from scenarios.output import format_table, print_json
@@ -21,6 +22,13 @@ def add_instance_arguments(p: argparse.ArgumentParser) -> None:
                    help="probability that an agent cannot execute a subtask (generated instances)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--kappa", type=float, default=None, help="exponent of k in G (default: the instance's, else 2)")
+
+
+def add_lambda_argument(p: argparse.ArgumentParser) -> None:
+    """--lambda participants|working: how G counts the participation degree (shared by the cost commands)."""
+    p.add_argument("--lambda", dest="participation", choices=PARTICIPATION, default="participants",
+                   help="lambda in G = D * lambda^-kappa: participants = |S| (default, the paper's Table 1); "
+                        "working = agents that execute a subtask (sweep sets then have all k working)")
 
 
 def instance_from_args(args):
@@ -45,6 +53,7 @@ def register(sub) -> None:
     p.add_argument("--strategy", choices=sorted(STRATEGIES) + ["auto"], default="auto",
                    help="exhaustive (exact, n <= 30), milp (exact), greedy, local (greedy + swaps); "
                         "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
+    add_lambda_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--plot", metavar="FILE.png", help="draw D(k) and G(k)")
     p.set_defaults(run=run)
@@ -52,7 +61,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     inst = instance_from_args(args)
-    model = inst.cost_model()
+    model = inst.cost_model(args.participation)
     sweep = model.sweep(args.strategy)
     if args.plot:
         from scenarios.plots import plot_k_curves
@@ -65,7 +74,8 @@ def run(args) -> int:
         return 0
     names = model.agent_names
     rows = [[r.k, _fmt(r.participants, names), r.D, r.G, r.working] for r in sweep.rows]
-    print(f"{model.n} agents, {model.m} subtasks, kappa = {model.kappa:g}, strategy = {sweep.strategy}")
+    print(f"{model.n} agents, {model.m} subtasks, kappa = {model.kappa:g}, strategy = {sweep.strategy}, "
+          f"lambda = {model.participation}")
     print(format_table(["k", "participants", "D", "G", "working"], rows))
     print(f"Best number of participants (smallest G): k = {sweep.best_k}")
     return 0
