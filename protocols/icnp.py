@@ -41,9 +41,10 @@ class IteratedContractNet(ContractNet):
     --------
     >>> from mas.instance import generate_instance
     >>> from mas.model import NegotiationModel
-    >>> r = NegotiationModel(generate_instance("complete", 5, 3, seed=1), IteratedContractNet(), rng=1).run()
-    >>> r.unallocated, r.extra["revisions"] > 0
-    ([], True)
+    >>> icnp = IteratedContractNet(bids="execution", iterations=1, shortlist=2)
+    >>> r = NegotiationModel(generate_instance("complete", 5, 3, seed=1), icnp, rng=1).run()
+    >>> r.unallocated, r.extra["revisions"]
+    ([], 3)
     """
 
     def __init__(self, *, iterations: int = 1, shortlist: int = 2, **options) -> None:
