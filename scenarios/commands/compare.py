@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenarios.commands.negotiate import add_fault_arguments, model_options
+from scenarios.commands.options import nonempty_path
 from scenarios.commands.sweep import add_instance_arguments, instance_from_args
 from scenarios.output import format_table, print_json
 
@@ -16,7 +17,7 @@ def register(sub) -> None:
     add_instance_arguments(p)
     add_fault_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--plot", metavar="FILE.png", help="bar chart of D and messages per protocol")
+    p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="bar chart of D and messages per protocol")
     p.set_defaults(run=run)
 
 

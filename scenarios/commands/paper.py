@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scenarios.commands.options import nonempty_path
 from scenarios.output import format_table, print_json
 from scenarios.paper import ROW6_NOTE, paper_table
 
@@ -11,7 +12,7 @@ def register(sub) -> None:
                        description="The seed paper's example: its D and G per k, ours for its "
                                    "participant sets, and the exhaustive optimum.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--plot", metavar="FILE.png", help="draw D(k) and G(k), paper vs optimal")
+    p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="draw D(k) and G(k), paper vs optimal")
     p.set_defaults(run=run)
 
 
