@@ -223,3 +223,7 @@ def require_bounded(amount: float, limit: float, option: str, value, what: str, 
     if not math.isfinite(amount) or amount > limit:
         raise InputError(option, value, f"{amount:.3g} {what} would not finish in any reasonable time "
                                         f"(at most {limit:.0e} here); {fix}")
+#: parameter points of one batch config (each is checked and kept in the plan)
+MAX_POINTS = 10**6
+#: seeds of one batch config (spawning one takes ~30 microseconds)
+MAX_SEEDS = 10**5

@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     interrupted.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (already printed in one line) or --help
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command
     previous = {}
     if threading.current_thread() is threading.main_thread():

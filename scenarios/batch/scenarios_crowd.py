@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from mas.crowdsourcing import ALGORITHMS, TGOA, StreamSettings, generate_stream, make_algorithm, run_online
 from mas.errors import InputError
+from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 
 _DEFAULT = StreamSettings()
@@ -61,6 +62,7 @@ def _check(point: dict) -> None:
 
 
 @register("crowd", PARAMS, check=_check,
+          estimate=lambda p: limits.crowd_estimate(p["tasks"], p["workers"], p["algorithm"]),
           description="an online crowdsourcing algorithm on a generated stream: completed tasks, cost, time",
           plot=PlotDefaults(x="tasks", y=("completed", "average_cost", "workers_used", "algorithm_seconds"),
                             hue="algorithm", log_y=("algorithm_seconds",)))
