@@ -183,8 +183,8 @@ def _read_list(path: str | os.PathLike, what: str) -> list[dict]:
     for k, item in enumerate(data):
         if not isinstance(item, dict) or "name" not in item or not isinstance(item.get("resources"), dict):
             raise InputError(f"{path}: {what}[{k}]", item, "needs a name and a resources object")
-        if not isinstance(item["name"], (str, int)) or isinstance(item["name"], bool):
-            raise InputError(f"{path}: {what}[{k}].name", item["name"], "must be a string")
+        if not isinstance(item["name"], str) or not item["name"]:
+            raise InputError(f"{path}: {what}[{k}].name", item["name"], "must be a non-empty string")
         known = _FIELDS[what]
         unknown = sorted(set(item) - known)
         if unknown:
