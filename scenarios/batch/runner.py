@@ -57,7 +57,7 @@ class BatchResult:
     ran: int
     failed: int  # runs whose scenario raised (in this call or before)
     seconds: float
-    table: Path | None = None
+    csv_path: Path | None = None  # DIR/results.csv, once every planned run is finished
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -66,7 +66,7 @@ class BatchResult:
 
     def to_dict(self) -> dict:
         return {"total": self.total, "skipped": self.skipped, "ran": self.ran, "failed": self.failed,
-                "seconds": self.seconds, "table": str(self.table) if self.table else None,
+                "seconds": self.seconds, "csv_path": str(self.csv_path) if self.csv_path else None,
                 "complete": self.complete}
 
 
@@ -179,7 +179,7 @@ def _run_locked(config: BatchConfig, out, executor: Executor, *, slots: int, pro
     if all(r.key in done for r in runs):
         # point and replicate as numbered in this config (a row may come from an earlier, longer one)
         rows = [done[r.key] | {"point": r.point, "replicate": r.replicate} for r in runs]
-        result.table = store.write_table(rows, scenario.curves)
+        result.csv_path = store.write_table(rows, scenario.curves)
     return result
 
 

@@ -71,8 +71,8 @@ def run(args) -> int:
     else:
         print(f"{result.total} runs: {result.skipped} already finished, {result.ran} ran now "
               f"in {result.seconds:.1f} s, {result.failed} failed")
-        if result.table:
-            print(f"results: {result.table}")
+        if result.csv_path:
+            print(f"results: {result.csv_path}")
     for line in result.errors[:5]:
         sys.stderr.write(f"mas batch: {line}\n")
     if len(result.errors) > 5:
