@@ -323,3 +323,11 @@ def test_outputs_never_replace_devices_and_keep_the_umask(tmp_path):
         os.umask(old)
     assert (tmp_path / "t.png").stat().st_mode & 0o777 == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.png"]  # no temporary file left
+
+
+def test_a_huge_server_count_costs_no_more_than_a_small_one():
+    from mas.resources.queueing import mmc
+
+    big, small = mmc(1, 2, 10**9), mmc(1, 2, 1000)  # the sum over k < c is cut where its terms vanish
+    assert (big.P0, big.Wq) == (small.P0, small.Wq)
+    assert abs(big.P0 - 0.6065306597126334) < 1e-15  # e^-a for c >> a: the queue is M/M/infinity

@@ -238,7 +238,7 @@ def load_events(path: str | os.PathLike) -> list[Arrival]:
         arrivals.append(arrival_from_dict(d, where))
         lines.append(no)
     check_stream(arrivals, where=lambda i: f"{os.fspath(path)} line {lines[i]}")
-    money = math.fsum(getattr(a, "price" if a.kind == "task" else "bid") for a in arrivals)
+    money = sum(getattr(a, "price" if a.kind == "task" else "bid") for a in arrivals)
     if not math.isfinite(money):
         raise InputError(f"{os.fspath(path)}: prices and bids", "sum", "overflow a float (keep totals below 1.8e308)")
     return arrivals

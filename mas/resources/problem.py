@@ -218,12 +218,12 @@ def _resources(item: dict, what: str) -> dict[str, float]:
 def _check_totals(path, items, what: str, fields) -> None:
     """Totals the algorithms add up (loads, values, costs) must stay finite floats."""
     for name in fields:
-        total = math.fsum(abs(getattr(x, name)) for x in items if isinstance(getattr(x, name), float))
+        total = sum(abs(getattr(x, name)) for x in items if isinstance(getattr(x, name), float))
         if not math.isfinite(total):
             raise InputError(f"{path}: {name} of the {what}", "sum", "overflows a float (keep totals below 1.8e308)")
     kinds = {k for x in items for k in x.resources}
     for k in kinds:
-        if not math.isfinite(math.fsum(x.resources.get(k, 0.0) for x in items)):
+        if not math.isfinite(sum(x.resources.get(k, 0.0) for x in items)):
             raise InputError(f"{path}: {k} of the {what}", "sum", "overflows a float (keep totals below 1.8e308)")
 
 

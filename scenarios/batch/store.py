@@ -217,6 +217,8 @@ class DirectoryLock:
             import fcntl
         except ImportError:  # not POSIX: no lock (documented)
             return self
+        if self.dir.exists() and not self.dir.is_dir():
+            raise InputError("--out", str(self.dir), "exists and is not a folder")
         self.dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.dir / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         try:
