@@ -16,21 +16,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 PLUGIN = '''
-import time
+import os, time
 from scenarios.batch.registry import Param, register
 
-@register("test-nap", [Param("x", int, 0), Param("pause", float, 30.0)])
+@register("test-nap", [Param("x", int, 0), Param("pause", float, 30.0), Param("gate", str, "")])
 def nap(params, seed):
-    time.sleep(params["pause"])
+    end = time.monotonic() + params["pause"]
+    while time.monotonic() < end and not (params["gate"] and os.path.exists(params["gate"])):
+        time.sleep(0.05)
     return {"y": params["x"]}
 '''
 
 
-def _setup(tmp_path, pause: float, points: int = 2, seeds: int = 2):
+def _setup(tmp_path, pause: float, points: int = 2, seeds: int = 2, gate: str = ""):
     (tmp_path / "nap_plugin.py").write_text(PLUGIN)
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'scenario = "test-nap"\nplugins = ["nap_plugin"]\nseeds = {seeds}\n'
-                   f'[params]\npause = {pause}\n[grid]\nx = {list(range(points))}\n')
+                   f'[params]\npause = {pause}\ngate = "{gate}"\n[grid]\nx = {list(range(points))}\n')
     env = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
     return cfg, env
 
@@ -50,20 +52,25 @@ def _wait_for(predicate, timeout=60.0):
 
 
 def test_second_batch_on_the_same_out_is_refused_then_waits(tmp_path):
-    cfg, env = _setup(tmp_path, pause=6.0, points=1, seeds=2)
+    gate = tmp_path / "release"  # the first batch's runs last until this file exists
+    cfg, env = _setup(tmp_path, pause=300.0, points=1, seeds=2, gate=str(gate))
     out = tmp_path / "out"
     first = _mas("batch", cfg, "--out", out, "--workers", 0, "--quiet", env=env)
     try:
-        assert _wait_for(lambda: (out / ".lock").exists() and f"pid {first.pid}" in (out / ".lock").read_text())
+        assert _wait_for(lambda: (out / ".lock").exists() and f"pid {first.pid}" in (out / ".lock").read_text(),
+                         timeout=120)
         second = _mas("batch", cfg, "--out", out, "--workers", 0, "--quiet", env=env)
-        _, err = second.communicate(timeout=60)
+        _, err = second.communicate(timeout=120)
         assert second.returncode == 2
         assert err.strip().splitlines() == [err.strip()]
         assert f"is in use by another mas batch (pid {first.pid}" in err and "--wait" in err
         waiting = _mas("batch", cfg, "--out", out, "--workers", 0, "--quiet", "--wait", env=env)
+        line = waiting.stderr.readline()  # told once, before it blocks
+        assert f"is in use (pid {first.pid}" in line and "waiting for it" in line
+        gate.touch()
         stdout, err = waiting.communicate(timeout=120)
+        assert first.wait(timeout=120) == 0
         assert waiting.returncode == 0, err
-        assert "waiting for it" in err or first.poll() is not None
         assert "2 already finished, 0 ran now" in stdout  # nothing ran twice
     finally:
         first.kill()
