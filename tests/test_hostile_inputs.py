@@ -331,3 +331,28 @@ def test_a_huge_server_count_costs_no_more_than_a_small_one():
     big, small = mmc(1, 2, 10**9), mmc(1, 2, 1000)  # the sum over k < c is cut where its terms vanish
     assert (big.P0, big.Wq) == (small.P0, small.Wq)
     assert abs(big.P0 - 0.6065306597126334) < 1e-15  # e^-a for c >> a: the queue is M/M/infinity
+
+
+def test_viz_with_its_port_taken_is_one_line():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, out, err = run("viz", "--port", port)
+    assert out == ""  # no address printed as if it worked
+    assert_refused(code, err, f"--port = {port}: is already in use on 127.0.0.1")
+
+
+def test_crowd_experiment_keeps_a_full_folder_and_logs_progress(tmp_path):
+    out = tmp_path / "exp"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    args = ["crowd-experiment", "--out", out, "--task-counts", "6,8", "--workers", 3, "--seeds", 1]
+    assert_refused(*run(*args)[::2], "is not empty; pass --force")
+    code, _, err = run(*args, "--force")
+    assert code == 0, err
+    assert (out / "notes.txt").read_text() == "mine" and (out / "runs.csv").exists()
+    lines = err.strip().splitlines()  # stderr is not a terminal here: plain progress lines
+    assert lines[0].startswith("crowd-experiment: 1/8 (12%)") and lines[-1].startswith("crowd-experiment: 8/8 (100%)")

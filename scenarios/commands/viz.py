@@ -112,11 +112,11 @@ def run(args) -> int:
         import topologies
 
         topologies.load(args.topology_file, layout="spring", seed=0)  # a bad file fails here, in one line
+    check_port(args.host, args.port)  # before anything is printed as if it worked
     try:
         import solara  # noqa: F401
     except ImportError:
         raise InputError("--model", args.model, "needs solara: pip install 'mas-negotiation[viz]'") from None
-    check_port(args.host, args.port)  # before anything is printed as if it worked
     _fetch_assets()
     port = args.port or free_port(args.host)
     shown = f"[{args.host}]" if ":" in args.host else args.host
