@@ -114,3 +114,19 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_stops_a_batch_and_its_workers_at_once(tmp_path):
+    cfg, env = _setup(tmp_path, pause=300.0, points=2, seeds=2)
+    main = _mas("batch", cfg, "--out", tmp_path / "out", "--workers", 2, "--quiet", env=env)
+    proc = psutil.Process(main.pid)
+    try:
+        assert _wait_for(lambda: len(proc.children(recursive=True)) >= 4, timeout=90)
+        family = proc.children(recursive=True)
+        main.send_signal(signal.SIGTERM)
+        assert main.wait(timeout=60) == 128 + signal.SIGTERM  # not after the 300 s runs
+        assert _wait_for(lambda: all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in family),
+                         timeout=30)
+        assert not (tmp_path / "out" / "results.jsonl").read_text()  # nothing recorded as finished
+    finally:
+        main.kill()

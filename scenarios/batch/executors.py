@@ -113,9 +113,18 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
             yield InlineExecutor(), 1
             return
         n = workers or default_workers()
-        with ProcessPoolExecutor(max_workers=n, mp_context=_process_context(), initializer=die_with,
-                                 initargs=(os.getpid(),)) as pool:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=_process_context(), initializer=die_with,
+                                   initargs=(os.getpid(),))
+        try:
             yield pool, n
+        except BaseException:
+            # SIGTERM, Ctrl-C or an error: runs in flight would not be recorded, so stop the workers
+            # now rather than wait for them (shutdown(wait=True) would)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         return
     try:
         from dask.distributed import Client, LocalCluster
