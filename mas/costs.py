@@ -178,7 +178,11 @@ class CostModel:
         if none.size:
             raise InputError(f"execution_cost[{int(none[0])}]", "all null/inf",
                              f"no agent can execute subtask {int(none[0])}")
-        kappa = float(kappa)
+        _check_sums(self.C, self.P)
+        try:
+            kappa = float(kappa)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError("kappa", kappa, "must be a finite number > 0 (the paper uses 2)") from None
         if not np.isfinite(kappa) or kappa <= 0:
             raise InputError("kappa", kappa, "must be a finite number > 0 (the paper uses 2)")
         self.kappa = kappa
@@ -427,15 +431,46 @@ def _objective(D: float, degree: int, kappa: float) -> float:
     return D * float(degree) ** -kappa if degree else float("inf")
 
 
-def _matrix(name: str, value) -> np.ndarray:
-    try:
-        rows = [[np.inf if v is None else v for v in row] for row in value]
-        arr = np.array(rows, dtype=np.float64)
-    except (TypeError, ValueError):
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+def _strict_rows(name: str, value) -> list[list[float]]:
+    """Rows of numbers (None = inf) from nested lists; strings, booleans and integers beyond
+    float64 are refused with the entry's position (numpy would turn "3" and True into 3.0 and 1.0)."""
+    if not isinstance(value, (list, tuple)):
+        raise InputError(name, value, "must be a matrix (a list of rows) of numbers")
+    rows = []
+    for i, row in enumerate(value):
+        if isinstance(row, np.ndarray) and row.ndim == 1 and row.dtype.kind in "iuf":
+            rows.append(row.astype(np.float64).tolist())
+            continue
+        if not isinstance(row, (list, tuple)):
+            raise InputError(f"{name}[{i}]", row, "must be a row (a list) of numbers")
+        if not {type(v) for v in row} <= {int, float, type(None)}:
+            bad = [(j, v) for j, v in enumerate(row)
+                   if v is not None and (isinstance(v, (bool, np.bool_)) or not isinstance(v, _NUMBER_TYPES))]
+            if bad:
+                raise InputError(f"{name}[{i}][{bad[0][0]}]", bad[0][1], "must be a number (null for 'cannot execute')")
         try:
-            arr = np.array(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InputError(name, value, "must be a matrix of numbers (null for 'cannot execute')") from None
+            rows.append([np.inf if v is None else float(v) for v in row])
+        except OverflowError:
+            j, v = next((j, v) for j, v in enumerate(row) if isinstance(v, int) and abs(v) > 2**1023)
+            raise InputError(f"{name}[{i}][{j}]", v, "too large for a float (at most 1.8e308)") from None
+    return rows
+
+
+def _matrix(name: str, value) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf":
+            raise InputError(name, str(value.dtype), "must be a matrix of numbers (null for 'cannot execute')")
+        arr = np.array(value, dtype=np.float64)
+    else:
+        rows = _strict_rows(name, value)
+        if len({len(r) for r in rows}) > 1:
+            raise InputError(name, [len(r) for r in rows][:10], "rows must have equal length")
+        arr = np.array(rows, dtype=np.float64)
+        if arr.ndim == 1:  # an empty list
+            arr = arr.reshape(0, 0)
     if arr.ndim != 2:
         raise InputError(name, value, "must be a two-dimensional matrix with rows of equal length")
     if np.isnan(arr).any():
@@ -445,3 +480,19 @@ def _matrix(name: str, value) -> np.ndarray:
         i, j = map(int, np.argwhere(arr < 0)[0])
         raise InputError(f"{name}[{i}][{j}]", float(arr[i, j]), "costs must be >= 0")
     return arr
+
+
+def _check_sums(C: np.ndarray, P: np.ndarray) -> None:
+    """Refuse costs whose sums would overflow float64: D of any set is at most the sum of the
+    rows' largest finite costs plus every pair's cost, so that bound must be finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.where(np.isfinite(C), C, 0.0)
+        execution = finite.max(axis=1).sum()
+        if not np.isfinite(execution):
+            i = int(np.argmax(~np.isfinite(np.cumsum(finite.max(axis=1)))))
+            raise InputError(f"execution_cost[{i}]", float(finite[i].max()),
+                             "costs so large that their sum overflows a float (keep totals below 1.8e308)")
+        transmission = P.sum()
+        if not np.isfinite(transmission) or not np.isfinite(execution + 2 * transmission):
+            raise InputError("transmission_cost", float(P.max()),
+                             "costs so large that D overflows a float (keep totals below 1.8e308)")

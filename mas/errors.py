@@ -25,6 +25,8 @@ class InputError(ValueError):
 
 
 def _short(value: object, limit: int = 80) -> str:
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        value = value.item()  # np.float64(inf) reads as inf
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

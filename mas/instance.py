@@ -10,7 +10,6 @@ File format (the layout of the seed paper's example)::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,20 +80,25 @@ def instance_from_dict(data: dict, source: str = "instance") -> Instance:
     kappa = data.get("kappa", 2.0)
     if not isinstance(kappa, (int, float)) or isinstance(kappa, bool):
         raise InputError("kappa", kappa, "must be a number")
+    names = data.get("agents")
+    if names is not None and (not isinstance(names, list)
+                              or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in names)):
+        raise InputError("agents", names, "must be a list of names (strings)")
     model = CostModel(data["execution_cost"], data["transmission_cost"], kappa, agent_names=data.get("agents"))
     return Instance(np.array(model.C), np.array(model.P), model.kappa, model.agent_names)
 
 
 def load_instance(path: str | Path) -> Instance:
     """Read an instance file (JSON, format in this module's docstring)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("instance", str(path), "no such file")
+    from mas.files import read_json
+
+    data = read_json(path, "instance")
     try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError("instance", str(path), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return instance_from_dict(data, source=str(path))
+        return instance_from_dict(data, source=str(path))
+    except InputError as exc:
+        if str(path) in exc.field or str(path) in str(exc.value):
+            raise
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.problem) from None
 
 
 def generate_instance(

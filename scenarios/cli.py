@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import signal
 import sys
+import threading
+from pathlib import Path
 
 import scenarios.commands
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,21 +43,83 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report_internal_error(command: str, exc: BaseException) -> str:
+    """Write the traceback of an error of ours to a report file; return its path."""
+    import tempfile
+    import time
+    import traceback
+
+    folder = Path(tempfile.gettempdir()) / "mas-negotiation-errors"
+    text = (f"mas {command}: internal error at {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+            f"argv: {sys.argv!r}\npython: {sys.version.split()[0]}\n\n"
+            + "".join(traceback.format_exception(exc)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, path = tempfile.mkstemp(prefix=f"{command}-", suffix=".txt", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+    except OSError:
+        return "(no report: the temporary folder is not writable)"
+
+
+def _terminate(signum, frame) -> None:
+    # SIGTERM and SIGHUP unwind like Ctrl-C, so temporary files and locks are cleaned up
+    raise SystemExit(128 + signum)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text.strip() else type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``mas ARGV``; every failure is one line on stderr.
+
+    Exit status: 0 done, 1 a command's own partial failure (e.g. failed batch
+    runs), 2 bad input (including sizes that cannot fit this machine), 3 an
+    internal error (the line says where the full report was written), 130
+    interrupted.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (already printed in one line) or --help
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    command = args.command
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                previous[sig] = signal.signal(sig, _terminate)
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:  # output piped into e.g. `head`: not an error of ours
         sys.stderr.close()
         return 0
     except (ValueError, OSError) as exc:  # InputError is a ValueError
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        sys.stderr.write(f"mas {args.command}: error: {message}\n")
+        sys.stderr.write(f"mas {command}: error: {_first_line(exc)}\n")
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        sys.stderr.write(f"mas {command}: error: the input is nested too deeply to process\n")
+        return EXIT_BAD_INPUT
+    except OverflowError as exc:
+        sys.stderr.write(f"mas {command}: error: a number is too large ({_first_line(exc)})\n")
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        sys.stderr.write(f"mas {command}: error: out of memory; try smaller sizes\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        sys.stderr.write(f"mas {args.command}: interrupted\n")
+        sys.stderr.write(f"mas {command}: interrupted\n")
         return 130
+    except Exception as exc:  # noqa: BLE001  (a bug of ours: one line here, the traceback in a file)
+        path = _report_internal_error(command, exc)
+        sys.stderr.write(f"mas {command}: internal error: {type(exc).__name__}: {_first_line(exc)}; "
+                         f"full report in {path}\n")
+        return EXIT_INTERNAL
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """A progress bar with an ETA on stderr, for long runs (silent when stderr is not a terminal
-unless forced, so logs and tests stay clean)."""
+unless forced, so logs and tests stay clean; with ``lines=True`` a log gets one plain line
+per tenth of the work instead)."""
 
 from __future__ import annotations
 
@@ -17,20 +18,42 @@ class Progress:
     ...         bar.advance()
     >>> bar.done
     3
+    >>> import io
+    >>> log = io.StringIO()
+    >>> with Progress(20, "runs", lines=True, stream=log) as bar:
+    ...     for _ in range(20):
+    ...         bar.advance()
+    >>> log.getvalue().splitlines()[0].startswith("runs: 2/20 (10%)")
+    True
     """
 
-    def __init__(self, total: int, label: str = "", *, enabled: bool | None = None, stream=None) -> None:
+    def __init__(self, total: int, label: str = "", *, enabled: bool | None = None, stream=None,
+                 lines: bool = False) -> None:
         self.total = max(int(total), 0)
         self.label = label
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
+        tty = _isatty(self.stream)
+        self.enabled = tty if enabled is None else enabled
+        self.lines = lines and enabled is None and not tty
         self.done = 0
         self.start = time.monotonic()
         self._last = 0.0
+        self._next_line = 1
 
     def advance(self, n: int = 1) -> None:
         self.done += n
         now = time.monotonic()
+        if self.lines:
+            step = max(1, -(-self.total // 10))
+            if self.done >= min(self._next_line * step, self.total):
+                self._next_line = self.done // step + 1
+                elapsed = now - self.start
+                eta = elapsed / self.done * (self.total - self.done)
+                pct = 100 * self.done // self.total if self.total else 100
+                self.stream.write(f"{self.label}: {self.done}/{self.total} ({pct}%), {elapsed:.0f} s, "
+                                  f"about {eta:.0f} s left\n")
+                self.stream.flush()
+            return
         if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
             self._last = now
             self._draw(now)
@@ -49,6 +72,13 @@ class Progress:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.enabled:
+        if self.enabled and not self.lines:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -90,11 +90,11 @@ def test_points_file_errors_name_column_and_line(tmp_path):
     (tmp_path / "bad_col.csv").write_text("agents,colour\n3,red\n")
     with pytest.raises(InputError) as e:
         parse_config(BASE | {"points_file": "bad_col.csv"}, base_dir=tmp_path)
-    assert e.value.field == "points_file.colour"
+    assert e.value.field == f"{tmp_path / 'bad_col.csv'}: column colour"
     (tmp_path / "bad_val.csv").write_text("agents\n3\nfour\n")
     with pytest.raises(InputError) as e:
         parse_config(BASE | {"points_file": "bad_val.csv"}, base_dir=tmp_path)
-    assert e.value.field == "points_file line 3, agents"
+    assert e.value.field == f"{tmp_path / 'bad_val.csv'} line 3, agents"
     with pytest.raises(InputError) as e:
         parse_config(BASE | {"points_file": "missing.csv"}, base_dir=tmp_path)
     assert e.value.field == "points_file"

@@ -80,7 +80,7 @@ def test_resume_runs_each_run_exactly_once(tmp_path):
     cfg = parse_config(CONFIG)
     with open_executor(workers=0) as (ex, _):
         first = run_batch(cfg, tmp_path, ex, progress=False, limit=5)
-        assert (first.ran, first.skipped, first.complete, first.table) == (5, 0, False, None)
+        assert (first.ran, first.skipped, first.complete, first.csv_path) == (5, 0, False, None)
         assert not (tmp_path / "results.csv").exists()
         second = run_batch(cfg, tmp_path, ex, progress=False)
         assert (second.ran, second.skipped, second.complete) == (7, 5, True)

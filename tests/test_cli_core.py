@@ -62,7 +62,7 @@ def test_sweep_generated_is_deterministic():
         (("sweep", "--topology", "grid", "--agents", "4"), "--subtasks"),
         (("sweep", "--instance", "/no/such/file.json"), "no such file"),
         (("sweep", "--topology", "grid", "--agents", "4", "--subtasks", "3", "--kappa", "0"), "kappa"),
-        (("sweep", "--topology", "grid", "--agents", "0", "--subtasks", "3"), "agents = 0"),
+        (("sweep", "--topology", "grid", "--agents", "0", "--subtasks", "3"), "argument --agents: '0' is not a whole number >= 1"),
         (("sweep", "--topology", "grid", "--agents", "40", "--subtasks", "3", "--strategy", "exhaustive"),
          "too many"),
         (("sweep", "--topology", "hypercube"), "invalid choice"),

@@ -69,9 +69,9 @@ def test_compare_table(capsys):
 
 @pytest.mark.parametrize("argv, needle", [
     (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--loss", "1.5"], "loss"),
-    (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--crash-prob", "-1"], "crash_prob"),
+    (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--crash-prob", "-1"], "argument --crash-prob: '-1' is not a probability"),
     (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--kswap", "0"], "kswap"),
-    (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--max-ticks", "0"], "max_ticks"),
+    (["negotiate", "--protocol", "cnp", "--instance", PAPER, "--max-ticks", "0"], "argument --max-ticks: '0' is not a whole number >= 1"),
     (["negotiate", "--protocol", "cnp", "--instance", "missing.json"], "missing.json"),
     (["negotiate", "--protocol", "cnp", "--topology", "random", "--agents", "5"], "--subtasks"),
     (["negotiate", "--protocol", "zzz", "--instance", PAPER], "zzz"),

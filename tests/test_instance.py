@@ -39,7 +39,7 @@ def test_bad_instances_name_the_field(data, field):
 def test_bad_json_file(tmp_path):
     p = tmp_path / "i.json"
     p.write_text('{"execution_cost": [[1]],')
-    with pytest.raises(InputError, match="not valid JSON"):
+    with pytest.raises(InputError, match="not JSON"):
         load_instance(p)
 
 

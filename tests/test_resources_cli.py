@@ -100,8 +100,8 @@ def test_bad_input_in_a_subprocess_exit_2_one_line():
 
 @pytest.mark.parametrize("args, needle", [
     (("queue", "--arrival-rate", 1, "--service-rate", 2, "--horizon", 10), "--simulate"),
-    (("queue", "--arrival-rate", 1, "--service-rate", 2, "--servers", 0), "servers = 0"),
-    (("gap", "no/such/file"), "No such file"),
+    (("queue", "--arrival-rate", 1, "--service-rate", 2, "--servers", 0), "argument --servers: '0' is not a whole number >= 1"),
+    (("gap", "no/such/file"), "GAP file = 'no/such/file': no such file"),
     (("gap", "{tasks}"), "is not an integer"),
     (("gap", "{gapfile}", "--index", 3), "--index = 3"),
     (("place", "--tasks", "{bad}", "--nodes", "{nodes}"), "tasks[0]"),

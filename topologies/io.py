@@ -26,13 +26,16 @@ def _guess(path: Path) -> str:
 def _positions_from_attributes(G: nx.Graph) -> None:
     for v, data in G.nodes(data=True):
         pos = data.get("pos")
-        if isinstance(pos, str):  # GraphML stores tuples as text: "x,y" or "x y"
-            parts = pos.replace(",", " ").split()
-            data["pos"] = tuple(float(p) for p in parts)
-        elif isinstance(pos, (list, tuple)):
-            data["pos"] = tuple(float(p) for p in pos)
-        elif pos is None and "x" in data and "y" in data:
-            data["pos"] = (float(data["x"]), float(data["y"]))
+        try:
+            if isinstance(pos, str):  # GraphML stores tuples as text: "x,y" or "x y"
+                parts = pos.replace(",", " ").split()
+                data["pos"] = tuple(float(p) for p in parts)
+            elif isinstance(pos, (list, tuple)):
+                data["pos"] = tuple(float(p) for p in pos)
+            elif pos is None and "x" in data and "y" in data:
+                data["pos"] = (float(data["x"]), float(data["y"]))
+        except (TypeError, ValueError, OverflowError):
+            raise TopologyError(f"node {v!r}: pos = {pos!r}: must be numbers x, y") from None
 
 
 def load(path: str | Path, *, format: str | None = None, layout: str | None = None, seed=None) -> nx.Graph:
@@ -56,8 +59,10 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
     fmt = format or _guess(path)
     if fmt not in FORMATS:
         raise TopologyError(f"format = {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if not path.is_file():
+    if not path.exists():
         raise TopologyError(f"topology file = {str(path)!r}: no such file")
+    if not path.is_file():
+        raise TopologyError(f"topology file = {str(path)!r}: is not a regular file")
     try:
         if fmt == "graphml":
             G = nx.read_graphml(path)
@@ -68,6 +73,8 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
             G = nx.read_weighted_edgelist(path, nodetype=_node_type(path))
     except (json.JSONDecodeError, nx.NetworkXError, KeyError, TypeError, ValueError) as exc:
         raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
+    except RecursionError:
+        raise TopologyError(f"topology file = {str(path)!r}: nested too deeply to read") from None
     except Exception as exc:  # the XML parser's own errors
         raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
     _positions_from_attributes(G)
@@ -79,9 +86,12 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
             pos = nx.spring_layout(G, seed=_nx_seed(as_generator(seed)))
             for v in missing:
                 G.nodes[v]["pos"] = tuple(float(c) for c in pos[v])
-    for _, _, d in G.edges(data=True):
+    for u, v, d in G.edges(data=True):
         if "weight" in d:
-            d["weight"] = float(d["weight"])
+            try:
+                d["weight"] = float(d["weight"])
+            except (TypeError, ValueError, OverflowError):
+                raise TopologyError(f"edge ({u!r}, {v!r}): weight = {d['weight']!r}: must be a number") from None
     return validate(G)
 
 

@@ -259,14 +259,9 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         raise InputError(f"{where}: {unknown[0]}", d[unknown[0]], f"unknown field of a {kind}")
     if not isinstance(d["id"], (str, int)) or isinstance(d["id"], bool):
         raise InputError(f"{where}: id", d["id"], "must be a string or an integer")
-    vals = {}
-    for k in keys[1:]:
-        if k not in d:
-            continue
-        v = d[k]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise InputError(f"{where}: {k}", v, "must be a finite number")
-        vals[k] = float(v)
+    from mas.files import finite_number
+
+    vals = {k: finite_number(d[k], f"{where}: {k}") for k in keys[1:] if k in d}
     sized = [k for k in ("w", "h") if k in vals]
     if kind == "worker" and "radius" in vals:
         if sized:
@@ -284,6 +279,9 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         for k in ("w", "h"):
             if vals[k] <= 0:
                 raise InputError(f"{where}: {k}", d[k], "must be > 0")
+    for k, side in (("x", "w"), ("y", "h")):
+        if k in vals and not math.isfinite(vals[k] + vals[side] + vals.get("radius", 0.0)):
+            raise InputError(f"{where}: {k} + {side}", d[k], "the range's far edge overflows a float")
     if vals["deadline"] < vals["time"]:
         raise InputError(f"{where}: deadline", d["deadline"], f"is before its time {d['time']}")
     money = "price" if kind == "task" else "bid"
@@ -327,19 +325,23 @@ def load_events(path: str | os.PathLike, *, order: str = "time") -> list[Arrival
     InputError
         Naming the line number of the first malformed line.
     """
+    from mas.files import parse_json, read_text
+
     arrivals: list[Arrival] = []
     lines: list[int] = []
-    with open(path, encoding="utf-8") as fh:
-        for no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{os.fspath(path)} line {no}", line.strip()[:60], f"not JSON ({exc.msg})") from None
-            arrivals.append(arrival_from_dict(d, f"{os.fspath(path)} line {no}"))
-            lines.append(no)
+    # ~40 bytes of text become a ~500-byte record (see mas.limits.PY_OBJECT)
+    text = read_text(path, "events", factor=16)
+    for no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{os.fspath(path)} line {no}"
+        d = parse_json(line, where)
+        arrivals.append(arrival_from_dict(d, where))
+        lines.append(no)
     check_stream(arrivals, where=lambda i: f"{os.fspath(path)} line {lines[i]}", order=order)
+    money = sum(getattr(a, "price" if a.kind == "task" else "bid") for a in arrivals)
+    if not math.isfinite(money):
+        raise InputError(f"{os.fspath(path)}: prices and bids", "sum", "overflow a float (keep totals below 1.8e308)")
     return arrivals
 
 

@@ -55,6 +55,11 @@ class GapInstance:
         return float(self.cost[a, np.arange(self.jobs)].sum())
 
 
+#: the largest number a GAP file may hold: integers up to it are exact in a float, and so are sums
+#: of up to a million of them
+MAX_VALUE = 10**9
+
+
 def _parse_one(tokens: list[int], pos: int, name: str, source: str) -> tuple[GapInstance, int]:
     if pos + 2 > len(tokens):
         raise InputError("GAP file", source, f"ends at number {pos + 1}, where 'agents jobs' should follow")
@@ -85,10 +90,14 @@ def read_gap(path: str | os.PathLike) -> list[GapInstance]:
     InputError
         A token that is not an integer, or a count that does not match the numbers present.
     """
+    from mas.files import read_text
+
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = read_text(p, "GAP file", factor=20)  # a 3-character number becomes a 28-byte int and a list slot
     tokens: list[int] = []
     for k, tok in enumerate(text.split()):
+        if len(tok) > 20:
+            raise InputError(f"number {k + 1} of {p.name}", tok, f"is too large (at most {MAX_VALUE:.0e})")
         try:
             tokens.append(int(tok))
         except ValueError:
@@ -99,6 +108,8 @@ def read_gap(path: str | os.PathLike) -> list[GapInstance]:
             if value is None or not value.is_integer():
                 raise InputError(f"number {k + 1} of {p.name}", tok, "is not an integer") from None
             tokens.append(int(value))
+        if abs(tokens[-1]) > MAX_VALUE:
+            raise InputError(f"number {k + 1} of {p.name}", tok, f"is too large (at most {MAX_VALUE:.0e})")
     if len(tokens) < 2:
         raise InputError("GAP file", str(path), "holds fewer than two numbers")
     m, n = tokens[0], tokens[1]

@@ -19,7 +19,6 @@ task name -> cost) and ``speed`` (for the makespan objective).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -174,44 +173,69 @@ def _vector(values, size: int, default: float, name: str) -> np.ndarray:
 
 
 def _read_list(path: str | os.PathLike, what: str) -> list[dict]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} file", str(path), f"is not JSON ({exc.msg}, line {exc.lineno})") from None
+    from mas.files import read_json
+
+    data = read_json(path, f"{what} file")
     if isinstance(data, dict) and what in data:  # also accept {"tasks": [...]} / {"nodes": [...]}
         data = data[what]
     if not isinstance(data, list) or not data:
         raise InputError(f"{what} file", str(path), f"must hold a non-empty JSON list of {what}")
     for k, item in enumerate(data):
         if not isinstance(item, dict) or "name" not in item or not isinstance(item.get("resources"), dict):
-            raise InputError(f"{what}[{k}]", item, "needs a name and a resources object")
+            raise InputError(f"{path}: {what}[{k}]", item, "needs a name and a resources object")
+        if not isinstance(item["name"], str) or not item["name"]:
+            raise InputError(f"{path}: {what}[{k}].name", item["name"], "must be a non-empty string")
+        known = _FIELDS[what]
+        unknown = sorted(set(item) - known)
+        if unknown:
+            raise InputError(f"{path}: {what}[{k}].{unknown[0]}", item[unknown[0]],
+                             f"unknown field (known: {', '.join(sorted(known))})")
     return data
 
 
+_FIELDS = {"tasks": {"name", "resources", "priority", "value", "duration"},
+           "nodes": {"name", "resources", "cost", "speed"}}
+
+
 def _number(item: dict, key: str, default, what: str):
-    value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{key} of {what} {item['name']}", value, "must be a finite number")
-    return float(value)
+    from mas.files import finite_number
+
+    return finite_number(item.get(key, default), f"{key} of {what} {item['name']}")
 
 
 def _resources(item: dict, what: str) -> dict[str, float]:
+    from mas.files import finite_number
+
     out = {}
     for k, v in item["resources"].items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+        value = finite_number(v, f"{k} of {what} {item['name']}")
+        if value < 0:
             raise InputError(f"{k} of {what} {item['name']}", v, "must be a number >= 0")
-        out[str(k)] = float(v)
+        out[str(k)] = value
     return out
+
+
+def _check_totals(path, items, what: str, fields) -> None:
+    """Totals the algorithms add up (loads, values, costs) must stay finite floats."""
+    for name in fields:
+        total = sum(abs(getattr(x, name)) for x in items if isinstance(getattr(x, name), float))
+        if not math.isfinite(total):
+            raise InputError(f"{path}: {name} of the {what}", "sum", "overflows a float (keep totals below 1.8e308)")
+    kinds = {k for x in items for k in x.resources}
+    for k in kinds:
+        if not math.isfinite(sum(x.resources.get(k, 0.0) for x in items)):
+            raise InputError(f"{path}: {k} of the {what}", "sum", "overflows a float (keep totals below 1.8e308)")
 
 
 def load_tasks(path: str | os.PathLike) -> list[Task]:
     """Tasks from a JSON file: ``[{"name": "T1", "resources": {"cpu": 2}, "priority": 1}, ...]``."""
-    return [
+    tasks = [
         Task(str(d["name"]), _resources(d, "task"), _number(d, "priority", 0.0, "task"),
              _number(d, "value", 1.0, "task"), _number(d, "duration", 1.0, "task"))
         for d in _read_list(path, "tasks")
     ]
+    _check_totals(path, tasks, "tasks", ("priority", "value", "duration"))
+    return tasks
 
 
 def load_nodes(path: str | os.PathLike) -> list[Node]:
@@ -220,11 +244,11 @@ def load_nodes(path: str | os.PathLike) -> list[Node]:
     for d in _read_list(path, "nodes"):
         cost = d.get("cost", 1.0)
         if isinstance(cost, dict):
-            for k, v in cost.items():
-                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    raise InputError(f"cost of node {d['name']} for {k}", v, "must be a finite number")
-            cost = {str(k): float(v) for k, v in cost.items()}
+            from mas.files import finite_number
+
+            cost = {str(k): finite_number(v, f"cost of node {d['name']} for {k}") for k, v in cost.items()}
         else:
             cost = _number(d, "cost", 1.0, "node")
         nodes.append(Node(str(d["name"]), _resources(d, "node"), cost, _number(d, "speed", 1.0, "node")))
+    _check_totals(path, nodes, "nodes", ("cost", "speed"))
     return nodes

@@ -86,7 +86,9 @@ def mmc(arrival_rate: float, service_rate: float, servers: int = 1) -> QueueMetr
         raise UnstableQueueError("rho", rho, f"lambda / (c mu) = {lam:g} / ({c} x {mu:g}) >= 1: the system "
                                              "is unstable, the queue grows without bound")
     # in logs, so that large c and a do not overflow a^k / k!
-    logs = [k * math.log(a) - math.lgamma(k + 1) for k in range(c)]
+    # a^k / k! peaks at k ~ a; beyond a + 40 sqrt(a) + 100 the terms are below e^-800 of the peak and
+    # vanish in a float sum, so a huge c costs no more than a small one
+    logs = [k * math.log(a) - math.lgamma(k + 1) for k in range(min(c, int(a + 40 * math.sqrt(a)) + 100))]
     log_tail = c * math.log(a) - math.lgamma(c + 1) - math.log1p(-rho)
     top = max(max(logs), log_tail)
     log_sum = top + math.log(sum(math.exp(x - top) for x in logs) + math.exp(log_tail - top))

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import itertools
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from mas import limits
 from mas.errors import InputError
 from scenarios.batch import registry
 
@@ -106,14 +109,41 @@ def spawn_seeds(count: int, base: int = 0) -> list[int]:
 
 def load_config(path: str | Path) -> BatchConfig:
     """Read and check a TOML config; InputError naming the key at fault."""
+    from mas.files import read_text
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError("config", str(path), "no such file")
+    text = read_text(path, "config")
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("config", str(path), f"not valid TOML ({exc})") from None
-    return parse_config(data, source=str(path), base_dir=path.parent)
+    except RecursionError:
+        raise InputError("config", str(path), "nested too deeply to read") from None
+    try:
+        return parse_config(data, source=str(path), base_dir=path.parent)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.problem) from None
+
+
+def count_runs(data: dict, base_dir: str | Path = ".") -> tuple[int, int]:
+    """(parameter points, seeds) a config asks for, counted from the sizes alone (nothing is enumerated)."""
+    grid = data.get("grid", {})
+    points = 0
+    if isinstance(grid, dict) and grid:
+        points = math.prod(len(v) if isinstance(v, list) else 1 for v in grid.values())
+    explicit = data.get("points", [])
+    points += len(explicit) if isinstance(explicit, list) else 0
+    ref = data.get("points_file")
+    if isinstance(ref, str):
+        path = Path(ref) if Path(ref).is_absolute() else Path(base_dir) / ref
+        if path.is_file():
+            with open(path, "rb") as fh:
+                points += max(sum(1 for _ in fh) - 1, 0)
+    seeds = data.get("seeds")
+    if isinstance(seeds, dict):
+        seeds = seeds.get("count")
+    count = len(seeds) if isinstance(seeds, list) else seeds if isinstance(seeds, int) else 0
+    return points, count
 
 
 def parse_config(data: dict, *, source: str = "config", base_dir: str | Path = ".") -> BatchConfig:
@@ -130,6 +160,12 @@ def parse_config(data: dict, *, source: str = "config", base_dir: str | Path = "
     if not isinstance(plugins, list) or not all(isinstance(m, str) for m in plugins):
         raise InputError("plugins", plugins, "must be a list of module names")
     scenario = registry.get(name, plugins)
+    n_points, n_seeds = count_runs(data, base_dir)
+    limits.require_bounded(n_points, limits.MAX_POINTS, "grid", n_points, "parameter points",
+                           "split the sweep into several configs")
+    if isinstance(n_seeds, int) and not isinstance(n_seeds, bool):
+        limits.require_bounded(n_seeds, limits.MAX_SEEDS, "seeds", n_seeds, "seeds per point", "use fewer seeds")
+    limits.require(limits.batch_estimate(n_points, max(n_seeds, 0), len(scenario.params)), "mas batch")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise InputError("description", description, "must be a string")
@@ -142,6 +178,7 @@ def parse_config(data: dict, *, source: str = "config", base_dir: str | Path = "
     seen: dict[str, int] = {}
     for i, p in enumerate(points):
         scenario.check_point(p, f"point {i}")
+        scenario.check_size(p, f"point {i}")
         text = json.dumps(p, sort_keys=True)
         if text in seen:
             raise InputError("points", p, f"point {i} repeats point {seen[text]} (every point must differ)")
@@ -190,14 +227,26 @@ def _explicit_points(scenario: registry.Scenario, data: dict, base: dict, base_d
         path = Path(ref) if Path(ref).is_absolute() else base_dir / ref
         if not path.is_file():
             raise InputError("points_file", ref, f"no such file ({path})")
-        with open(path, newline="") as handle:
-            reader = csv.DictReader(handle)
-            for col in reader.fieldnames or []:
-                scenario.param(col, f"points_file.{col}")
-            for row_no, row in enumerate(reader, start=2):
-                values = {col: scenario.param(col).parse(text, f"points_file line {row_no}, {col}")
+        from mas.files import read_text
+
+        text = read_text(path, "points_file")
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            header = reader.fieldnames or []
+            for col in header:
+                scenario.param(col, f"{path}: column {col}")
+            if len(set(header)) != len(header):
+                raise InputError(f"{path} line 1", header, "a column is named twice")
+            for row in reader:
+                row_no = reader.line_num
+                if None in row:
+                    raise InputError(f"{path} line {row_no}", row[None],
+                                     f"has {len(header) + len(row[None])} cells; the header names {len(header)}")
+                values = {col: scenario.param(col).parse(text, f"{path} line {row_no}, {col}")
                           for col, text in row.items() if text is not None and text.strip() != ""}
                 out.append(base | values)
+        except csv.Error as exc:
+            raise InputError(f"{path} line {reader.line_num}", ref, f"is not a readable CSV ({exc})") from None
         if len(out) == len(points):
             raise InputError("points_file", ref, "has no rows")
     return out

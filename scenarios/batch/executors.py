@@ -46,6 +46,50 @@ def _process_context():
     return ctx
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with(parent_pid: int) -> None:
+    """Worker initializer: end this process when ``parent_pid`` (the ``mas batch`` process) ends.
+
+    The kernel kills the worker when its own parent dies (``PR_SET_PDEATHSIG``;
+    under forkserver that parent is the fork server, which exits when the main
+    process does); a daemon thread also checks every second that ``parent_pid``
+    lives, for platforms without prctl. Without this a ``kill -9`` of the main
+    process leaves every worker computing its run to the end.
+    """
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+    def alive() -> bool:
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    if not alive():
+        os._exit(1)
+
+    def watch() -> None:
+        while alive():
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -69,8 +113,18 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
             yield InlineExecutor(), 1
             return
         n = workers or default_workers()
-        with ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=_process_context(), initializer=die_with,
+                                   initargs=(os.getpid(),))
+        try:
             yield pool, n
+        except BaseException:
+            # SIGTERM, Ctrl-C or an error: runs in flight would not be recorded, so stop the workers
+            # now rather than wait for them (shutdown(wait=True) would)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         return
     try:
         from dask.distributed import Client, LocalCluster

@@ -13,8 +13,10 @@ parameter has a name, a type, a default and optional limits.
 from __future__ import annotations
 
 import importlib
+import keyword
 import math
 import pkgutil
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +57,10 @@ class Param:
         """``value`` converted to this parameter's type; InputError naming ``where`` otherwise."""
         t = self.type
         if t is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:
+                raise InputError(where, value, "too large for a float (at most 1.8e308)") from None
         if not isinstance(value, t) or (t is int and isinstance(value, bool)):
             raise InputError(where, value, f"must be {_TYPES[t]} (parameter {self.name!r} is {t.__name__})")
         if t is float and not math.isfinite(value):
@@ -116,6 +121,7 @@ class Scenario:
     curves: Mapping[str, str] = field(default_factory=dict)  # list metric -> metric holding its x values
     plot: PlotDefaults = field(default_factory=PlotDefaults)
     check: Callable[[dict], None] | None = None  # raises InputError for a bad combination of values
+    estimate: Callable[[dict], Any] | None = None  # point -> mas.limits.Estimate of one run's memory
 
     def param(self, name: str, where: str | None = None) -> Param:
         for p in self.params:
@@ -142,6 +148,17 @@ class Scenario:
         except InputError as exc:
             raise InputError(f"{where}.{exc.field}", exc.value, exc.problem) from None
 
+    def check_size(self, point: dict, where: str) -> None:
+        """Refuse a point whose run cannot fit this machine's memory (the scenario's ``estimate``)."""
+        if self.estimate is None:
+            return
+        from mas import limits
+
+        try:
+            limits.require(self.estimate(point), f"scenario {self.name}")
+        except InputError as exc:
+            raise InputError(f"{where}.{exc.field}", exc.value, exc.problem) from None
+
     def run(self, params: dict, seed: int) -> dict:
         metrics = self.func(dict(params), int(seed))
         if not isinstance(metrics, dict):
@@ -161,8 +178,13 @@ def register(
     curves: Mapping[str, str] | None = None,
     plot: PlotDefaults | None = None,
     check: Callable[[dict], None] | None = None,
+    estimate: Callable[[dict], Any] | None = None,
 ):
     """Decorator: make ``func(params: dict, seed: int) -> dict`` runnable by ``mas batch`` as ``name``.
+
+    ``check(point)`` raises InputError for a bad combination of values;
+    ``estimate(point)`` returns the :class:`mas.limits.Estimate` of one run's
+    memory, and points that cannot fit are refused before any run.
 
     Examples
     --------
@@ -178,7 +200,7 @@ def register(
 
     def deco(func: Callable) -> Callable:
         SCENARIOS[name] = Scenario(name, func, tuple(params), description or (func.__doc__ or "").strip(),
-                                   dict(curves or {}), plot or PlotDefaults(), check)
+                                   dict(curves or {}), plot or PlotDefaults(), check, estimate)
         return func
 
     return deco
@@ -203,13 +225,34 @@ def load_builtin() -> None:
     _loaded = True
 
 
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
 def load_plugins(modules: Iterable[str], where: str = "plugins") -> None:
-    """Import user modules that register scenarios; InputError naming the one that fails."""
+    """Import user modules that register scenarios; InputError naming the one that fails.
+
+    A name that is not a dotted module name (a path, a relative import, a
+    keyword) is refused before anything is imported.
+
+    >>> load_plugins(["../evil"])
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: plugins[0] = '../evil': is not a module name (like my_package.my_scenarios)
+    """
+    modules = list(modules)
+    for i, module in enumerate(modules):
+        if (not isinstance(module, str) or not _MODULE_NAME.fullmatch(module)
+                or any(keyword.iskeyword(part) for part in module.split("."))):
+            raise InputError(f"{where}[{i}]", module, "is not a module name (like my_package.my_scenarios)")
     for i, module in enumerate(modules):
         try:
             importlib.import_module(module)
         except ImportError as exc:
             raise InputError(f"{where}[{i}]", module, f"cannot be imported ({exc})") from None
+        except (Exception, SystemExit) as exc:  # noqa: BLE001  (the plugin's own bug, named in one line)
+            text = str(exc).splitlines()[0] if str(exc).strip() else ""
+            raise InputError(f"{where}[{i}]", module,
+                             f"failed while importing: {type(exc).__name__}" + (f": {text}" if text else "")) from None
 
 
 def get(name: str, plugins: Iterable[str] = (), where: str = "scenario") -> Scenario:

@@ -16,7 +16,7 @@ from pathlib import Path
 from mas.errors import InputError
 from scenarios.batch import registry
 from scenarios.batch.config import BatchConfig, Run
-from scenarios.batch.store import ResultStore, decode, encode
+from scenarios.batch.store import DirectoryLock, ResultStore, decode, encode
 from scenarios.progress import Progress
 
 
@@ -57,7 +57,7 @@ class BatchResult:
     ran: int
     failed: int  # runs whose scenario raised (in this call or before)
     seconds: float
-    table: Path | None = None
+    csv_path: Path | None = None  # DIR/results.csv, once every planned run is finished
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -66,7 +66,7 @@ class BatchResult:
 
     def to_dict(self) -> dict:
         return {"total": self.total, "skipped": self.skipped, "ran": self.ran, "failed": self.failed,
-                "seconds": self.seconds, "table": str(self.table) if self.table else None,
+                "seconds": self.seconds, "csv_path": str(self.csv_path) if self.csv_path else None,
                 "complete": self.complete}
 
 
@@ -84,6 +84,7 @@ def run_batch(
     slots: int = 1,
     progress: Progress | bool | None = None,
     limit: int | None = None,
+    wait: bool = False,
 ) -> BatchResult:
     """Run every unfinished run of ``config`` on ``executor``; results in ``out``.
 
@@ -95,6 +96,8 @@ def run_batch(
     slots : how many runs the executor does at once; WINDOW_PER_SLOT per slot are kept in flight.
     progress : a Progress bar, True/False to force one on or off, None = on when stderr is a terminal.
     limit : stop after this many new runs (the rest stays for a rerun).
+    wait : when another process holds ``out`` (see :class:`~scenarios.batch.store.DirectoryLock`),
+        wait for it instead of raising.
 
     Returns
     -------
@@ -102,8 +105,20 @@ def run_batch(
 
     Raises
     ------
-    InputError naming ``--out`` when ``out`` holds results of another scenario.
+    InputError naming ``--out`` when ``out`` holds results of another scenario, or is in use by
+    another batch (and ``wait`` is false).
     """
+    def waiting(holder: str) -> None:
+        import sys
+
+        sys.stderr.write(f"mas batch: {out} is in use ({holder}); waiting for it\n")
+        sys.stderr.flush()
+
+    with DirectoryLock(out, wait=wait, on_wait=waiting):
+        return _run_locked(config, out, executor, slots=slots, progress=progress, limit=limit)
+
+
+def _run_locked(config: BatchConfig, out, executor: Executor, *, slots: int, progress, limit) -> BatchResult:
     store = ResultStore(out)
     old = store.read_plan()
     if old is not None and old.get("scenario") != config.scenario:
@@ -164,7 +179,7 @@ def run_batch(
     if all(r.key in done for r in runs):
         # point and replicate as numbered in this config (a row may come from an earlier, longer one)
         rows = [done[r.key] | {"point": r.point, "replicate": r.replicate} for r in runs]
-        result.table = store.write_table(rows, scenario.curves)
+        result.csv_path = store.write_table(rows, scenario.curves)
     return result
 
 

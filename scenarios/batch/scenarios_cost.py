@@ -17,6 +17,7 @@ from mas.costs import PARTICIPATION
 from mas.errors import InputError
 from mas.instance import generate_instance
 from mas.selection import STRATEGIES
+from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 from topologies import KINDS, WEIGHTS
 
@@ -59,6 +60,7 @@ def check_costs(point: dict) -> None:
 
 
 @register("cost-sweep", PARAMS, check=check_costs,
+          estimate=lambda p: limits.sweep_estimate(p["agents"], p["subtasks"], p["strategy"]),
           description="D(k), G(k) and the best k of the cost model on a generated instance",
           curves={"D": "k", "G": "k"},
           plot=PlotDefaults(x="k", y=("G", "D"), hue="topology", minimize=("G",), log_y=("G",)))

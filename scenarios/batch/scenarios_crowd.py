@@ -18,6 +18,7 @@ from __future__ import annotations
 from mas.crowdsourcing import ALGORITHMS, UTILITIES, StreamSettings, generate_stream, make_algorithm, run_online
 from mas.crowdsourcing.engine import algorithm_options
 from mas.errors import InputError
+from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 
 _DEFAULT = StreamSettings()
@@ -66,6 +67,7 @@ def _check(point: dict) -> None:
 
 
 @register("crowd", PARAMS, check=_check,
+          estimate=lambda p: limits.crowd_estimate(p["tasks"], p["workers"], p["algorithm"]),
           description="an online crowdsourcing algorithm on a generated stream: completed tasks, cost, time",
           plot=PlotDefaults(x="tasks", y=("completed", "average_cost", "workers_used", "algorithm_seconds"),
                             hue="algorithm", log_y=("algorithm_seconds",)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from mas.instance import generate_instance
 from protocols import names
+from mas import limits
 from protocols.base import BIDS
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
@@ -51,6 +52,7 @@ def make_instance(params: dict, seed: int):
 
 
 @register("protocol-compare", PARAMS, check=check_costs,
+          estimate=lambda p: limits.sweep_estimate(p["agents"], p["subtasks"]),
           description="one negotiation protocol under faults vs the optimum: D, gap, messages, ticks",
           plot=PlotDefaults(x="loss", y=("gap", "messages_sent", "D", "ticks"), hue="protocol"))
 def protocol_compare(params: dict, seed: int) -> dict:

@@ -27,6 +27,7 @@ import math
 from mas.errors import InputError
 from mas.resources.dynamic import POLICIES, AllocationModel
 from mas.resources.queueing import mmc
+from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 
 PARAMS = [
@@ -82,7 +83,14 @@ def erlang_prediction(params: dict) -> dict:
     return dict(zip(keys, (q.Wq, p95 if in_order else None, q.erlang_c, q.Lq, q.rho)))
 
 
-@register("resources", PARAMS, check=_check,
+def _estimate(p: dict):
+    """One run simulates about arrival_rate x horizon jobs: bounded in time, then sized."""
+    limits.require_bounded(p["arrival_rate"] * p["horizon"], limits.MAX_SIMULATED_JOBS, "horizon", p["horizon"],
+                           "simulated arrivals (arrival_rate x horizon)", "choose a shorter horizon")
+    return limits.queue_estimate(p["arrival_rate"], p["horizon"], p["nodes"] * p["capacity"])
+
+
+@register("resources", PARAMS, check=_check, estimate=_estimate,
           description="the dynamic allocation model as a queue: waits, utilization, throughput vs Erlang C",
           plot=PlotDefaults(x="arrival_rate", y=("mean_wait", "p95_wait", "utilization", "throughput"),
                             hue="policy"))

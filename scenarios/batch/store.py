@@ -14,17 +14,19 @@ import csv
 import json
 import math
 import os
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from mas.errors import InputError
-from mas.files import atomic_open
+from mas.files import atomic_open, parse_json, read_json
 from scenarios.output import to_jsonable
 
 RESULTS = "results.jsonl"
 TABLE = "results.csv"
 PLAN = "batch.json"
+LOCK = ".lock"
 
 
 encode = to_jsonable  # one JSON encoding for printed and stored results
@@ -67,14 +69,19 @@ class ResultStore:
         rows: dict[str, dict] = {}
         if not self.path.exists():
             return rows
-        with open(self.path, encoding="utf-8") as handle:
-            for line in handle:
+        if not self.path.is_file():
+            raise InputError(str(self.path), "", "is not a regular file")
+        with open(self.path, encoding="utf-8", errors="replace") as handle:
+            for no, line in enumerate(handle, start=1):
                 if not line.endswith("\n"):
                     break  # an unfinished write: the run was not finished
+                where = f"{self.path} line {no}"
                 try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    raise InputError(str(self.path), line[:60], "a damaged line in the middle of the results") from None
+                    row = parse_json(line, where)
+                except InputError as exc:
+                    raise InputError(where, exc.value, f"a damaged line in the middle of the results "
+                                                       f"({exc.problem})") from None
+                _check_row(row, where)
                 rows.setdefault(row["key"], decode(row))
         return rows
 
@@ -133,10 +140,25 @@ class ResultStore:
 
     # -- the plan and the table ---------------------------------------------
     def read_plan(self) -> dict | None:
+        """The plan in DIR/batch.json (None if there is none); InputError naming the file if it is damaged."""
         path = self.dir / PLAN
         if not path.exists():
             return None
-        return json.loads(path.read_text())
+        plan = read_json(path, "batch plan")
+        where = str(path)
+        if not isinstance(plan, dict):
+            raise InputError(where, plan, "must be a JSON object (the plan `mas batch` writes)")
+        if not isinstance(plan.get("scenario"), str):
+            raise InputError(f"{where}: scenario", plan.get("scenario"), "must be a scenario name")
+        for key, kind in (("points", dict), ("params", str), ("varying", str), ("plugins", str)):
+            value = plan.get(key)
+            if value is not None and (not isinstance(value, list) or not all(isinstance(v, kind) for v in value)):
+                raise InputError(f"{where}: {key}", value, f"must be a list of {kind.__name__}s")
+        seeds = plan.get("seeds")
+        if seeds is not None and (not isinstance(seeds, list)
+                                  or not all(isinstance(v, int) and not isinstance(v, bool) for v in seeds)):
+            raise InputError(f"{where}: seeds", seeds, "must be a list of integers")
+        return plan
 
     def write_plan(self, plan: Mapping[str, Any]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -156,6 +178,79 @@ class ResultStore:
             writer.writeheader()
             writer.writerows(flat)
         return path
+
+
+class DirectoryLock:
+    """An exclusive lock on a batch directory, so two ``mas batch`` never run the same runs twice.
+
+    ``DIR/.lock`` is locked with ``flock`` (the kernel releases it when the
+    holder exits, even by ``kill -9``, so a stale lock cannot block anyone) and
+    names its holder. A second process either fails at once with an
+    InputError naming the holder, or with ``wait=True`` blocks until the
+    holder is done (``on_wait(holder)`` is told once).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> with DirectoryLock(d):
+    ...     DirectoryLock(d).acquire()
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: --out = '...': is in use by another mas batch (pid ...); wait for it to finish or pass --wait
+    """
+
+    def __init__(self, directory: str | os.PathLike, *, wait: bool = False, on_wait=None) -> None:
+        self.dir = Path(directory)
+        self.wait = wait
+        self.on_wait = on_wait
+        self._fd: int | None = None
+
+    def holder(self) -> str:
+        try:
+            return (self.dir / LOCK).read_text(encoding="utf-8", errors="replace").strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def acquire(self) -> DirectoryLock:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock (documented)
+            return self
+        if self.dir.exists() and not self.dir.is_dir():
+            raise InputError("--out", str(self.dir), "exists and is not a folder")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.dir / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = self.holder()
+                if not self.wait:
+                    raise InputError("--out", str(self.dir), f"is in use by another mas batch ({holder}); "
+                                                             f"wait for it to finish or pass --wait") from None
+                if self.on_wait is not None:
+                    self.on_wait(holder)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {os.uname().nodename}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+                 .encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None
+
+    def __enter__(self) -> DirectoryLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 def flatten(row: Mapping[str, Any], curves: Mapping[str, str]) -> dict:
@@ -186,6 +281,20 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return json.dumps(encode(v))
     return v
+
+
+def _check_row(row: Any, where: str) -> None:
+    """A line of results.jsonl must be a run record: an object with a string key, a status and
+    parameters and metrics that are objects."""
+    if not isinstance(row, dict):
+        raise InputError(where, row, "is valid JSON but not a run record (an object)")
+    if not isinstance(row.get("key"), str):
+        raise InputError(f"{where}: key", row.get("key"), "missing or not a string: not a run record")
+    for name in ("params", "metrics"):
+        if name in row and not isinstance(row[name], dict) and row[name] is not None:
+            raise InputError(f"{where}: {name}", row[name], "must be an object: not a run record")
+    if "status" in row and not isinstance(row["status"], str):
+        raise InputError(f"{where}: status", row["status"], "must be a string: not a run record")
 
 
 def _fsync_dir(directory: Path) -> None:

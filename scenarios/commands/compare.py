@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenarios.commands.negotiate import _percent, add_fault_arguments, model_options
+from scenarios.commands.options import nonempty_path
 from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
 from scenarios.output import format_table, print_json
 
@@ -19,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--objective", choices=("D", "G"), default="D",
                    help="rank the rows by D (default) or G; the gap column is against optimal_D or optimal_G")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--plot", metavar="FILE.png", help="bar chart of D and messages per protocol")
+    p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="bar chart of D and messages per protocol")
     p.set_defaults(run=run)
 
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
+from mas import limits
+from mas.errors import InputError
+
+from scenarios.commands.options import (nonnegative_float, nonnegative_int, positive_float, positive_int, probability,
+                                        refuse_unless, seed)
 from mas.crowdsourcing import ALGORITHMS, ORDERS, UTILITIES
 from scenarios.output import format_table, print_json
 
@@ -11,23 +19,23 @@ FORMATS = ("json", "goma")
 def _pair(text: str) -> tuple[float, float]:
     lo, _, hi = text.partition(",")
     try:
-        return float(lo), float(hi or lo)
-    except ValueError:
-        raise ValueError(f"time window = {text!r}: expected LOW,HIGH") from None
+        return nonnegative_float(lo), nonnegative_float(hi or lo)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected LOW,HIGH (finite numbers >= 0)") from None
 
 
 def _counts(text: str) -> list[int]:
     try:
-        counts = [int(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise ValueError(f"task counts = {text!r}: expected integers separated by commas") from None
-    if not counts or min(counts) < 0:
-        raise ValueError(f"task counts = {text!r}: expected integers >= 0")
+        counts = [nonnegative_int(x) for x in text.split(",") if x.strip()]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected whole numbers >= 0 separated by commas") from None
+    if not counts:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected whole numbers >= 0 separated by commas")
     return counts
 
 
 def _add_window_arguments(p) -> None:
-    p.add_argument("--horizon", type=float, default=None, metavar="T",
+    p.add_argument("--horizon", type=nonnegative_float, default=None, metavar="T",
                    help="arrival times uniform in [0, T] (default 100)")
     p.add_argument("--task-stay", type=_pair, default=None, metavar="LO,HI",
                    help="how long a task stays, uniform in [LO, HI] (default 50,100)")
@@ -54,17 +62,17 @@ def register(sub) -> None:
                    help="what a pair is worth to greedy and tgoa: cost (1 a task, ties to the cheaper bid; "
                         "the default) or pay-rate (task pay x worker rate; the default with --format goma)")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--tasks", type=int, metavar="N", help="generate a stream with N tasks")
+    src.add_argument("--tasks", type=nonnegative_int, metavar="N", help="generate a stream with N tasks")
     src.add_argument("--events", metavar="FILE", help="read arrivals from a file (see --format)")
     p.add_argument("--format", choices=FORMATS, default="json",
                    help="of --events: json (JSON lines, the default) or goma (the TGOA authors' format)")
     p.add_argument("--order", choices=ORDERS, default=None,
                    help="arrival order: time (times never decrease; the default) or given (the file's order, "
                         "times only define the windows; the default with --format goma)")
-    p.add_argument("--workers", type=int, metavar="W", help="workers of a generated stream")
-    p.add_argument("--plane", type=float, default=300.0, help="side of the square plane (default 300)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--split", type=float, default=None,
+    p.add_argument("--workers", type=nonnegative_int, metavar="W", help="workers of a generated stream")
+    p.add_argument("--plane", type=positive_float, default=None, help="side of the square plane (default 300)")
+    p.add_argument("--seed", type=seed, default=None, help="random seed of a generated stream (default 0)")
+    p.add_argument("--split", type=probability, default=None,
                    help="tgoa: share of arrivals handled greedily (default 0.5; the authors' code uses 0.78)")
     _add_window_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -75,11 +83,12 @@ def register(sub) -> None:
                                    "time of OSSA, indexed OSSA, Greedy and TGOA; a CSV and three plots.")
     q.add_argument("--out", default="crowd-experiment", metavar="DIR",
                    help="folder for runs.csv and the plots (default ./crowd-experiment)")
-    q.add_argument("--seeds", type=int, default=2, metavar="K", help="streams per task count (default 2)")
+    q.add_argument("--seeds", type=positive_int, default=2, metavar="K", help="streams per task count (default 2)")
     q.add_argument("--task-counts", type=_counts, default=None, metavar="N,N,...",
                    help="task counts to run (default the seed's 800,900,...,1500)")
-    q.add_argument("--workers", type=int, default=500, metavar="W", help="workers (default 500, the seed's)")
+    q.add_argument("--workers", type=nonnegative_int, default=500, metavar="W", help="workers (default 500, the seed's)")
     _add_window_arguments(q)
+    q.add_argument("--force", action="store_true", help="write into --out even if it already holds files")
     q.add_argument("--json", action="store_true", help="print the averages as JSON")
     q.set_defaults(run=run_experiment)
 
@@ -87,28 +96,29 @@ def register(sub) -> None:
 def run_crowd(args) -> int:
     from mas.crowdsourcing import generate_stream, load_events, load_goma, make_algorithm, run_online
     from mas.crowdsourcing.engine import algorithm_options
-    from mas.errors import InputError
 
     goma = args.format == "goma"
     order = args.order or ("given" if goma else "time")
+    takes = algorithm_options(args.algorithm)
+    refuse_unless(args, "--split", "split" in takes, f"not an option of {args.algorithm} (only TGOA has phases)")
     if args.events:
-        for opt in ("workers",):
-            if getattr(args, opt) is not None:
-                raise InputError(f"--{opt}", getattr(args, opt), "only with --tasks (the event file says)")
+        for opt in ("--workers", "--seed", "--plane", "--horizon", "--task-stay", "--worker-stay"):
+            refuse_unless(args, opt, False, "only with --tasks (the event file gives the arrivals)")
         stream = load_goma(args.events) if goma else load_events(args.events, order=order)
         if goma and order == "time":
             _check_time_order(stream, args.events)
+        tasks = sum(1 for a in stream if a.kind == "task")
+        limits.require(limits.crowd_estimate(tasks, len(stream) - tasks, args.algorithm), "mas crowd")
     else:
         if goma:
             raise InputError("--format", args.format, "only with --events")
         if args.workers is None:
             raise InputError("--workers", None, "is required with --tasks")
-        stream = generate_stream(args.tasks, args.workers, seed=args.seed, settings=_settings(args, plane=args.plane))
-    takes = algorithm_options(args.algorithm)
+        limits.require(limits.crowd_estimate(args.tasks, args.workers, args.algorithm), "mas crowd")
+        settings = _settings(args, plane=300.0 if args.plane is None else args.plane)
+        stream = generate_stream(args.tasks, args.workers, seed=args.seed or 0, settings=settings)
     options = {"utility": args.utility or ("pay-rate" if goma else "cost")}
     if args.split is not None:
-        if "split" not in takes:
-            raise InputError("--split", args.split, f"not an option of {args.algorithm}")
         options["split"] = args.split
     if goma and "cell" in takes:
         options["cell"] = _cell(stream)
@@ -142,16 +152,18 @@ def run_experiment(args) -> int:
     from scenarios.crowd_experiment import write_outputs
     from scenarios.progress import Progress
 
-    from mas.errors import InputError
-
-    if args.seeds < 1:
-        raise InputError("--seeds", args.seeds, "must be >= 1")
-    if args.workers < 0:
-        raise InputError("--workers", args.workers, "must be >= 0")
     settings = _settings(args)
     counts = args.task_counts or list(TASK_COUNTS)
+    for n in counts:
+        for alg in ALGORITHMS:
+            limits.require(limits.crowd_estimate(n, args.workers, alg), "mas crowd-experiment")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", args.out, "exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not args.force:
+        raise InputError("--out", args.out, "is not empty; pass --force to replace its files")
     total = len(counts) * args.seeds * len(ALGORITHMS)
-    with Progress(total, "crowd-experiment") as bar:
+    with Progress(total, "crowd-experiment", lines=True) as bar:
         runs = experiment(counts, args.workers, args.seeds, settings=settings, progress=bar)
     paths = write_outputs(args.out, runs)
     means = sorted(averages(runs), key=lambda m: (m["tasks"], ALGORITHMS.index(m["algorithm"])))

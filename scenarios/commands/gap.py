@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mas import limits
 from mas.errors import InputError
+from scenarios.commands.options import positive_float, positive_int, refuse_unless
 from scenarios.output import format_table, print_json
 
 
@@ -15,9 +17,9 @@ def register(sub) -> None:
     p.add_argument("--algorithm", choices=("exact", "greedy"), default="exact",
                    help="exact (HiGHS at zero gap from a heuristic start; optimal only when proven) or greedy "
                         "(regret heuristic + shifts and swaps); default exact")
-    p.add_argument("--index", type=int, default=None, metavar="K",
+    p.add_argument("--index", type=positive_int, default=None, metavar="K",
                    help="solve only the K-th instance of a multi-instance file (from 1)")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+    p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
                    help="limit of the exact solver (it then also runs tabu and neighbourhood searches); "
                         "the result says 'time limit' with the bound and gap reached")
     p.add_argument("--json", action="store_true", help="print JSON (an object; a list for several instances)")
@@ -34,11 +36,14 @@ def _tidy(d: dict) -> dict:
 def run(args) -> int:
     from mas.resources.gap import read_gap, solve_gap
 
+    refuse_unless(args, "--time-limit", args.algorithm == "exact", "only the exact solver takes a time limit")
     instances = read_gap(args.file)
     if args.index is not None:
         if not 1 <= args.index <= len(instances):
             raise InputError("--index", args.index, f"must be in 1..{len(instances)} for {args.file}")
         instances = [instances[args.index - 1]]
+    for inst in instances:
+        limits.require(limits.gap_estimate(inst.agents, inst.jobs), "mas gap")
     solutions = [solve_gap(inst, maximize=args.maximize, algorithm=args.algorithm, time_limit=args.time_limit)
                  for inst in instances]
     if args.json:

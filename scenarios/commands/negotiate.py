@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from protocols import names
 from protocols.base import BIDS
+from scenarios.commands.options import nonnegative_int, positive_int, probability
 from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
 from scenarios.negotiation import protocol_options
 from scenarios.output import format_table, print_json
@@ -13,15 +14,15 @@ def add_fault_arguments(p) -> None:
     p.add_argument("--bids", choices=BIDS, default="marginal",
                    help="what agents bid: the marginal cost of D (execution + joining the working set; default) "
                         "or execution cost only (the cost-blind protocols, for comparison)")
-    p.add_argument("--kswap", type=int, metavar="K", help="improve the result by k-swaps of up to K subtasks")
-    p.add_argument("--loss", type=float, default=0.0, metavar="P", help="message loss probability (default 0)")
-    p.add_argument("--crash-prob", type=float, default=0.0, metavar="P",
+    p.add_argument("--kswap", type=positive_int, metavar="K", help="improve the result by k-swaps of up to K subtasks")
+    p.add_argument("--loss", type=probability, default=0.0, metavar="P", help="message loss probability (default 0)")
+    p.add_argument("--crash-prob", type=probability, default=0.0, metavar="P",
                    help="probability that an agent crashes during the first 10 ticks (default 0)")
-    p.add_argument("--fail-prob", type=float, default=0.0, metavar="P",
+    p.add_argument("--fail-prob", type=probability, default=0.0, metavar="P",
                    help="probability that a contractor fails accepted work (default 0)")
-    p.add_argument("--max-ticks", type=int, default=10_000, metavar="T", help="stop after T ticks (default 10000)")
-    p.add_argument("--initiator", type=int, default=0, metavar="J", help="the agent where the problem arises (default 0)")
-    p.add_argument("--capacity", type=int, metavar="Q", help="at most Q subtasks per agent (default unlimited)")
+    p.add_argument("--max-ticks", type=positive_int, default=10_000, metavar="T", help="stop after T ticks (default 10000)")
+    p.add_argument("--initiator", type=nonnegative_int, default=0, metavar="J", help="the agent where the problem arises (default 0)")
+    p.add_argument("--capacity", type=positive_int, metavar="Q", help="at most Q subtasks per agent (default unlimited)")
 
 
 def model_options(args) -> dict:
@@ -39,7 +40,7 @@ def register(sub) -> None:
     add_instance_arguments(p)
     add_fault_arguments(p)
     add_lambda_argument(p)
-    p.add_argument("--hops", type=int, metavar="H",
+    p.add_argument("--hops", type=positive_int, metavar="H",
                    help="cnp, first-price, vickrey: announce only to agents within H hops (default: everyone)")
     p.add_argument("--trace", metavar="FILE.jsonl",
                    help="write every message as one JSON line (tick, sender, receiver, performative, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scenarios.commands.sweep import add_lambda_argument
+from scenarios.commands.options import nonempty_path
 from scenarios.output import format_table, print_json
 from scenarios.paper import ROW6_NOTE, paper_table
 
@@ -13,7 +14,7 @@ def register(sub) -> None:
                                    "participant sets, and the exhaustive optimum.")
     add_lambda_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--plot", metavar="FILE.png", help="draw D(k) and G(k), paper vs optimal")
+    p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="draw D(k) and G(k), paper vs optimal")
     p.set_defaults(run=run)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mas import limits
 from mas.resources.problem import OBJECTIVES
+from scenarios.commands.options import positive_float, positive_int, refuse_unless, seed
 from scenarios.output import format_table, print_json
 
 ALGORITHM_CHOICES = ("exact", "ffd", "best-fit", "least-loaded", "dot", "anneal", "genetic", "priority")
@@ -20,10 +22,10 @@ def register(sub) -> None:
                         "maximum utilization; makespan: shortest busy time (default count)")
     p.add_argument("--algorithm", choices=ALGORITHM_CHOICES, default="ffd",
                    help="exact (HiGHS integer program) or a heuristic (default ffd)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of anneal and genetic (default 0)")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+    p.add_argument("--seed", type=seed, default=None, help="random seed of anneal and genetic (default 0)")
+    p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
                    help="budget of anneal, genetic and exact")
-    p.add_argument("--iterations", type=int, default=None, metavar="N",
+    p.add_argument("--iterations", type=positive_int, default=None, metavar="N",
                    help="moves of anneal (default 20000), generations of genetic (default 100)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(run=run)
@@ -33,8 +35,18 @@ def run(args) -> int:
     from mas.resources.problem import PlacementProblem
     from mas.resources.solve import place
 
+    searches = ("anneal", "genetic")
+    refuse_unless(args, "--seed", args.algorithm in searches, "only anneal and genetic draw random numbers")
+    refuse_unless(args, "--iterations", args.algorithm in searches, "only anneal and genetic iterate")
+    refuse_unless(args, "--time-limit", args.algorithm in (*searches, "exact"),
+                  "only anneal, genetic and exact take a time limit")
+    if args.iterations is not None and args.time_limit is None:
+        limits.require_bounded(args.iterations, limits.MAX_UNTIMED_ITERATIONS, "--iterations", args.iterations,
+                               "iterations", "give --time-limit SECONDS too")
     problem = PlacementProblem.from_files(args.tasks, args.nodes)
-    result = place(problem, args.objective, args.algorithm, seed=args.seed, time_limit=args.time_limit,
+    limits.require(limits.place_estimate(problem.n_tasks, problem.n_nodes, len(problem.kinds), args.algorithm),
+                   "mas place")
+    result = place(problem, args.objective, args.algorithm, seed=args.seed or 0, time_limit=args.time_limit,
                    iterations=args.iterations)
     if args.json:
         print_json(result.to_dict())

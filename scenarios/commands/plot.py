@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scenarios.commands.options import nonempty_path
 from scenarios.output import format_table, print_json
 
 
@@ -18,7 +19,7 @@ def register(sub) -> None:
     scale = p.add_mutually_exclusive_group()
     scale.add_argument("--logy", action="store_true", default=None, help="logarithmic y axis")
     scale.add_argument("--linear", dest="logy", action="store_false", help="linear y axis")
-    p.add_argument("--out", metavar="FOLDER", help="where the PNGs go (default DIR/plots)")
+    p.add_argument("--out", type=nonempty_path, metavar="FOLDER", help="where the PNGs go (default DIR/plots)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(run=run)
 

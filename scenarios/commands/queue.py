@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from mas import limits
 from mas.errors import InputError
 from mas.resources.queueing import mm1, mmc
+from scenarios.commands.options import positive_float, positive_int, seed
 from scenarios.output import format_table, print_json
 
 FIGURES = ("rho", "P0", "erlang_c", "Lq", "L", "Wq", "W")
@@ -14,13 +16,13 @@ def register(sub) -> None:
                        description="Steady-state figures of an M/M/c queue; with --simulate also measured in the "
                                    "dynamic allocation model (c nodes, unit jobs, FIFO) with 95%% confidence "
                                    "intervals.")
-    p.add_argument("--arrival-rate", type=float, required=True, metavar="L", help="lambda, arrivals per time unit")
-    p.add_argument("--service-rate", type=float, required=True, metavar="M", help="mu, services per time unit")
-    p.add_argument("--servers", type=int, default=1, metavar="C", help="c, number of servers (default 1)")
+    p.add_argument("--arrival-rate", type=positive_float, required=True, metavar="L", help="lambda, arrivals per time unit")
+    p.add_argument("--service-rate", type=positive_float, required=True, metavar="M", help="mu, services per time unit")
+    p.add_argument("--servers", type=positive_int, default=1, metavar="C", help="c, number of servers (default 1)")
     p.add_argument("--simulate", action="store_true", help="also run the dynamic Mesa model")
-    p.add_argument("--horizon", type=float, default=None, metavar="T",
+    p.add_argument("--horizon", type=positive_float, default=None, metavar="T",
                    help="simulated time (default 10000; needs --simulate)")
-    p.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default 0; needs --simulate)")
+    p.add_argument("--seed", type=seed, default=None, metavar="S", help="random seed (default 0; needs --simulate)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(run=run)
 
@@ -39,6 +41,9 @@ def run(args) -> int:
         from mas.resources.dynamic import simulate_mmc
 
         horizon = 10_000.0 if args.horizon is None else args.horizon
+        limits.require_bounded(args.arrival_rate * horizon, limits.MAX_SIMULATED_JOBS, "--horizon", horizon,
+                               "simulated arrivals (arrival rate x horizon)", "choose a shorter --horizon")
+        limits.require(limits.queue_estimate(args.arrival_rate, horizon, args.servers), "mas queue")
         sim = simulate_mmc(args.arrival_rate, args.service_rate, args.servers, horizon=horizon,
                            seed=0 if args.seed is None else args.seed)
         d = sim.to_dict()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mas.resources.problem import OBJECTIVES
+from scenarios.commands.options import seed
 from scenarios.output import format_table, print_json
 
 
@@ -12,7 +13,7 @@ def register(sub) -> None:
                        description="The seed's task-placement examples solved by every algorithm, and the "
                                    "seed's own claimed placements run through the capacity checker.")
     p.add_argument("--objective", choices=OBJECTIVES, default="count", help="objective (default count)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of anneal and genetic (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed of anneal and genetic (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.set_defaults(run=run)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from mas.costs import PARTICIPATION
+from mas import limits
 from mas.instance import generate_instance, load_instance
 from mas.selection import STRATEGIES
+from scenarios.commands.options import nonempty_path, positive_float, positive_int, probability, refuse_unless, seed
 from scenarios.output import format_table, print_json
 from topologies import KINDS
 
@@ -16,12 +18,13 @@ def add_instance_arguments(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--instance", metavar="FILE", help="instance JSON (execution_cost, transmission_cost, kappa)")
     src.add_argument("--topology", choices=KINDS, help="generate an instance on this topology")
-    p.add_argument("--agents", type=int, metavar="N", help="agents of a generated instance")
-    p.add_argument("--subtasks", type=int, metavar="M", help="subtasks of a generated instance")
-    p.add_argument("--infeasible-prob", type=float, default=0.0, metavar="P",
-                   help="probability that an agent cannot execute a subtask (generated instances)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--kappa", type=float, default=None, help="exponent of k in G (default: the instance's, else 2)")
+    p.add_argument("--agents", type=positive_int, metavar="N", help="agents of a generated instance")
+    p.add_argument("--subtasks", type=positive_int, metavar="M", help="subtasks of a generated instance")
+    p.add_argument("--infeasible-prob", type=probability, default=None, metavar="P",
+                   help="probability that an agent cannot execute a subtask (generated instances; default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    p.add_argument("--kappa", type=positive_float, default=None,
+                   help="exponent of k in G (default: the instance's, else 2)")
 
 
 def add_lambda_argument(p: argparse.ArgumentParser) -> None:
@@ -31,16 +34,24 @@ def add_lambda_argument(p: argparse.ArgumentParser) -> None:
                         "working = agents that execute a subtask (sweep sets then have all k working)")
 
 
-def instance_from_args(args):
-    """The Instance the arguments describe; errors name the missing option."""
+def instance_from_args(args, strategy: str = "auto"):
+    """The Instance the arguments describe; errors name the missing or meaningless option.
+
+    The memory the instance and ``strategy`` need is checked (:mod:`mas.limits`)
+    before the instance is generated, and after a file is read.
+    """
     if args.instance:
+        for opt in ("--agents", "--subtasks", "--infeasible-prob"):
+            refuse_unless(args, opt, False, "only with --topology (the instance file gives the sizes)")
         inst = load_instance(args.instance)
+        limits.require(limits.sweep_estimate(inst.n, inst.m, strategy, graph=False), f"mas {args.command}")
     else:
         for opt in ("agents", "subtasks"):
             if getattr(args, opt) is None:
                 raise ValueError(f"--{opt} is required with --topology")
+        limits.require(limits.sweep_estimate(args.agents, args.subtasks, strategy), f"mas {args.command}")
         inst = generate_instance(args.topology, args.agents, args.subtasks, seed=args.seed,
-                                 infeasible_prob=args.infeasible_prob)
+                                 infeasible_prob=args.infeasible_prob or 0.0)
     if args.kappa is not None:
         inst.kappa = args.kappa
     return inst
@@ -55,12 +66,12 @@ def register(sub) -> None:
                         "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
     add_lambda_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--plot", metavar="FILE.png", help="draw D(k) and G(k)")
+    p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="draw D(k) and G(k)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    inst = instance_from_args(args)
+    inst = instance_from_args(args, args.strategy)
     model = inst.cost_model(args.participation)
     sweep = model.sweep(args.strategy)
     if args.plot:

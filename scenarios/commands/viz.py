@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
 from pathlib import Path
 
 from mas.errors import InputError
+from scenarios.commands.options import positive_int
 
 PAGES = ("negotiation", "crowd", "resources")
 
@@ -19,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--model", choices=PAGES, default="negotiation", help="which page (default negotiation)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
-    p.add_argument("--render-interval", type=int, default=1, metavar="N",
+    p.add_argument("--render-interval", type=positive_int, default=1, metavar="N",
                    help="steps per drawn frame when the page opens (raise it for big runs; default 1)")
     p.add_argument("--topology-file", metavar="FILE",
                    help="negotiation page: agents on this topology (GraphML, node-link JSON or edge list; "
@@ -29,9 +31,30 @@ def register(sub) -> None:
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
+
+
+def check_port(host: str, port: int) -> None:
+    """InputError naming --port (or --host) unless this process could listen on (host, port) now."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError("--host", host, f"is not an address of this machine ({exc.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no conflict
+        try:
+            s.bind(address)
+        except PermissionError:
+            raise InputError("--port", port, "needs privileges to listen on (ports below 1024 do)") from None
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError("--port", port, f"is already in use on {host}; choose another --port "
+                                                 f"(or --port 0 for any free one)") from None
+            raise InputError("--host", host, f"cannot listen there ({exc.strerror})") from None
 
 
 def server_command(page: str, host: str, port: int) -> list[str]:
@@ -89,6 +112,7 @@ def run(args) -> int:
         import topologies
 
         topologies.load(args.topology_file, layout="spring", seed=0)  # a bad file fails here, in one line
+    check_port(args.host, args.port)  # before anything is printed as if it worked
     try:
         import solara  # noqa: F401
     except ImportError:
