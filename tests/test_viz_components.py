@@ -295,7 +295,7 @@ def _rendered(model, draw, size=(5.0, 2.5)):
     from scenarios.viz.figures import STYLE
 
     with rc_context(STYLE):
-        fig = Figure(figsize=size, layout="constrained")
+        fig = Figure(figsize=size)
         draw(model, fig)
         fig.canvas.draw()
     return fig
@@ -428,8 +428,14 @@ def test_the_page_steps_and_says_why_play_and_step_stop():
     import ipyvuetify as v
     import solara
 
+    from scenarios.viz.components import Shell
+
     app, _ = _pages()["negotiation"]
-    box, rc = solara.render(app.Page(), handle_error=False)
+    params = {**app.model_params, "agents": {**app.model_params["agents"], "value": 6},
+              "subtasks": {**app.model_params["subtasks"], "value": 2}}
+    page = Shell("Negotiation", NegotiationView, params, app.main, app.side[:1], [], neg_draw.status,
+                 neg_draw.finished)
+    box, rc = solara.render(page, handle_error=False)
 
     def buttons():
         return {b.children[0]: b for b in rc.find(v.Btn).widgets}
@@ -444,7 +450,7 @@ def test_the_page_steps_and_says_why_play_and_step_stop():
     shown = texts()
     for label in ("Agents", "Subtasks", "Seed", "Message loss"):  # every slider with its value beside it
         assert label in shown
-    assert "20" in shown and "0.00" in shown
+    assert "6" in shown and "0.00" in shown
     for _ in range(80):  # Step until the protocol is done
         if buttons()["Step"].disabled:
             break

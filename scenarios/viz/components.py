@@ -24,7 +24,7 @@ from typing import Callable
 import solara
 import solara.lab
 
-from scenarios.viz.figures import render_png
+from scenarios.viz.figures import DPI, render_png
 
 #: ``mas viz --render-interval N`` reaches the page through this variable (Solara runs the app in its own process)
 RENDER_INTERVAL_ENV = "MAS_VIZ_RENDER_INTERVAL"
@@ -130,13 +130,15 @@ def Setting(label: str, value: solara.Reactive, low: int, high: int, step: int, 
 # -- panels ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Figure:
-    """A panel drawn by ``draw(model, fig)`` at ``size`` inches; redrawn each frame, or only when
-    ``key(model)`` changes."""
+    """A panel drawn by ``draw(model, fig)`` at ``size`` inches and ``dpi``; redrawn each frame, or only
+    when ``key(model)`` changes. The page scales the image to its column, so the text size on screen
+    follows ``size`` (smaller: larger text) and the sharpness ``dpi``."""
 
     draw: Callable
     size: tuple[float, float] = (6.0, 3.0)
     key: Callable | None = None
     name: str = ""
+    dpi: int = DPI
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def table_html(caption: str, columns, rows) -> str:
 @solara.component
 def FigureView(model, panel: Figure, frame: int, role: str):
     token = frame if panel.key is None else panel.key(model)
-    png = solara.use_memo(lambda: render_png(model, panel.draw, panel.size), dependencies=[model, token])
+    png = solara.use_memo(lambda: render_png(model, panel.draw, panel.size, panel.dpi), dependencies=[model, token])
     solara.Image(png, classes=["mas-figure", f"mas-{role}"] + ([f"mas-panel-{panel.name}"] if panel.name else []))
 
 

@@ -39,14 +39,23 @@ def render_png(model, draw, figsize=(6.0, 5.0), dpi: int = DPI) -> bytes:
     """``draw(model, fig)`` on a fresh ``figsize`` inch Figure, as PNG bytes of exactly that size.
 
     The size is kept (no tight bounding box), so every frame of a panel has the
-    same pixel size and the page's layout does not jump.
+    same pixel size and the page's layout does not jump. A ``draw`` with legends
+    outside its axes asks for ``fig.set_layout_engine("constrained")``; line plots
+    use :func:`plot_margins` (half the drawing time).
     """
     with rc_context(STYLE):
-        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        fig = Figure(figsize=figsize, dpi=dpi)
         draw(model, fig)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def plot_margins(fig, *, left=0.8, right=0.2, bottom=0.55, top=0.4) -> None:
+    """Fixed margins in inches for a one-axes line plot (title, tick label, y label), instead of a layout
+    engine: half the drawing time of a frame, and the axes never move between frames."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
 
 
 def column(model, name: str) -> np.ndarray:
@@ -114,6 +123,7 @@ def tick_of(model) -> int:
 
 def draw_series(model, fig, spec: Series) -> None:
     """``spec``'s columns against the tick; undefined values (NaN, inf) are left out, not drawn as 0."""
+    plot_margins(fig)
     ax = fig.add_subplot()
     ax.set_title(spec.title)
     ax.set_ylabel(spec.ylabel)

@@ -44,6 +44,7 @@ def time_text(model) -> str:
 
 def draw_plane(model, fig) -> None:
     """The plane: task rectangles filled by state, worker ranges outlined (dashed while waiting)."""
+    fig.set_layout_engine("constrained")  # room for the legend beside the axes
     ax = fig.add_subplot()
     handles = [Patch(visible=False, label="tasks")]
     for state, rects in task_rects(model).items():

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from mas.agents import STATES
 from mas.messages import Performative, to_dicts
-from scenarios.viz.figures import Series, column, tick_axis, value_axis
+from scenarios.viz.figures import Series, column, plot_margins, tick_axis, value_axis
 
 STATE_COLORS = {"idle": "#b0b0b0", "announcing": "#f28e2b", "bidding": "#4e79a7", "working": "#59a14f",
                 "crashed": "#e15759"}
@@ -128,6 +128,7 @@ def edge_image(model) -> np.ndarray:
 def draw_topology(model, fig) -> None:
     """The topology at the nodes' own positions: edges by cost, this tick's messages on the busiest
     edges, agents by state with their loads."""
+    fig.set_layout_engine("constrained")  # room for the legend beside the axes
     ax = fig.add_subplot()
     xy, edges = model.xy, model.edges
     x0, x1, y0, y1 = model.bounds
@@ -202,6 +203,7 @@ def gk_curve(model) -> tuple[np.ndarray, np.ndarray, int | None]:
 
 def draw_gk(model, fig) -> None:
     """G(k) of the coordinator's best set of each size, the best k, and where the protocol stands now."""
+    fig.set_layout_engine("constrained")  # room for the legend beside the axes
     ax = fig.add_subplot()
     ks, G, best = gk_curve(model)
     ax.plot(ks, G, marker="o" if ks.size <= 40 else None, markersize=3.5, label=f"G(k), {model.sweep.strategy} sets")
@@ -243,6 +245,7 @@ def versus_optimum(model) -> tuple[np.ndarray, np.ndarray]:
 def draw_versus_optimum(model, fig) -> None:
     """This protocol's D and G over time, each relative to the coordinator's optimum (least D over all
     participant sets, least G over k): 1 is optimal."""
+    plot_margins(fig)
     ax = fig.add_subplot()
     D, G = versus_optimum(model)
     x = np.arange(D.size)
@@ -264,7 +267,8 @@ def draw_versus_optimum(model, fig) -> None:
     value_axis(ax, ratios, zero=False)
     if np.nanmax(ratios) > 5 and np.nanmin(ratios) > 0:  # a D many times the optimum would flatten G
         ax.set_yscale("log")
-    ax.legend(loc="upper right", fontsize=9, framealpha=0.85)
+        ax.set_ylim(np.nanmin(ratios) / 1.25, np.nanmax(ratios) * 1.25)
+    ax.legend(loc="best", fontsize=9, framealpha=0.85)
     if not np.isfinite(D).any():
         ax.text(0.5, 0.3, "nothing allocated yet", transform=ax.transAxes, ha="center", color="#666666")
 

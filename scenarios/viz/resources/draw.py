@@ -27,6 +27,7 @@ def running_jobs(model) -> np.ndarray:
 
 def draw_nodes(model, fig) -> None:
     """Per node: running jobs (top) and its utilization of each resource kind (bars below), legend beside."""
+    fig.set_layout_engine("constrained")  # room for the legend beside the axes
     top, ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 3]})
     u = utilization(model)
     n, k = u.shape
