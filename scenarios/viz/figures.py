@@ -39,9 +39,9 @@ def render_png(model, draw, figsize=(6.0, 5.0), dpi: int = DPI) -> bytes:
     """``draw(model, fig)`` on a fresh ``figsize`` inch Figure, as PNG bytes of exactly that size.
 
     The size is kept (no tight bounding box), so every frame of a panel has the
-    same pixel size and the page's layout does not jump. A ``draw`` with legends
-    outside its axes asks for ``fig.set_layout_engine("constrained")``; line plots
-    use :func:`plot_margins` (half the drawing time).
+    same pixel size and the page's layout does not jump. Panels place their axes
+    with :func:`plot_margins` (fixed margins: a layout engine would double the
+    drawing time), a legend beside the axes with :func:`legend_beside`.
     """
     with rc_context(STYLE):
         fig = Figure(figsize=figsize, dpi=dpi)
@@ -56,6 +56,17 @@ def plot_margins(fig, *, left=0.8, right=0.2, bottom=0.55, top=0.4) -> None:
     engine: half the drawing time of a frame, and the axes never move between frames."""
     w, h = fig.get_size_inches()
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
+
+
+#: inches kept free right of a main figure's axes for its legend
+LEGEND_WIDTH = 2.6
+
+
+def legend_beside(fig, handles, *, right: float = LEGEND_WIDTH, **options) -> None:
+    """The legend in the strip of ``right`` inches right of the axes (the margin :func:`plot_margins` left)."""
+    w, h = fig.get_size_inches()
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(1 - (right - 0.1) / w, 1 - 0.3 / h),
+               frameon=False, **options)
 
 
 def column(model, name: str) -> np.ndarray:

@@ -16,7 +16,7 @@ model_params = {
     "seed": slider("Seed", 1, 0, 99),
 }
 
-main = Figure(draw_plane, (7.4, 5.4), dpi=125, name="plane")
+main = Figure(draw_plane, (7.4, 5.4), dpi=110, name="plane")
 side = [Figure(COUNTS.draw, (5.0, 2.5), name="counts"), Figure(AVERAGE_COST.draw, (5.0, 2.5), name="cost")]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from scenarios.viz.figures import Series
+from scenarios.viz.figures import LEGEND_WIDTH, Series, legend_beside, plot_margins
 
 TASK_STATES = ("open", "merged", "done", "expired")
 TASK_COLORS = {"open": "#4e79a7", "merged": "#b07aa1", "done": "#59a14f", "expired": "#bab0ac"}
@@ -44,7 +44,7 @@ def time_text(model) -> str:
 
 def draw_plane(model, fig) -> None:
     """The plane: task rectangles filled by state, worker ranges outlined (dashed while waiting)."""
-    fig.set_layout_engine("constrained")  # room for the legend beside the axes
+    plot_margins(fig, left=0.75, right=LEGEND_WIDTH - 0.3, bottom=0.55, top=0.35)
     ax = fig.add_subplot()
     handles = [Patch(visible=False, label="tasks")]
     for state, rects in task_rects(model).items():
@@ -67,7 +67,7 @@ def draw_plane(model, fig) -> None:
     ax.set_aspect("equal")
     ax.set_xlabel("x (plane units)")
     ax.set_ylabel("y (plane units)")
-    fig.legend(handles=handles, loc="outside right upper", frameon=False)
+    legend_beside(fig, handles, right=LEGEND_WIDTH - 0.3)
     ax.set_title(f"{model.algorithm.name}: tick {model.ticks}, stream time {time_text(model)}")
 
 

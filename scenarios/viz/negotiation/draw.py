@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from mas.agents import STATES
 from mas.messages import Performative, to_dicts
-from scenarios.viz.figures import Series, column, plot_margins, tick_axis, value_axis
+from scenarios.viz.figures import LEGEND_WIDTH, Series, column, legend_beside, plot_margins, tick_axis, value_axis
 
 STATE_COLORS = {"idle": "#b0b0b0", "announcing": "#f28e2b", "bidding": "#4e79a7", "working": "#59a14f",
                 "crashed": "#e15759"}
@@ -128,7 +128,7 @@ def edge_image(model) -> np.ndarray:
 def draw_topology(model, fig) -> None:
     """The topology at the nodes' own positions: edges by cost, this tick's messages on the busiest
     edges, agents by state with their loads."""
-    fig.set_layout_engine("constrained")  # room for the legend beside the axes
+    plot_margins(fig, left=0.05, right=LEGEND_WIDTH + 0.4, bottom=0.05, top=0.35)
     ax = fig.add_subplot()
     xy, edges = model.xy, model.edges
     x0, x1, y0, y1 = model.bounds
@@ -158,7 +158,7 @@ def draw_topology(model, fig) -> None:
                               label=f"{name}: {counts.get(name, 0)} message{'s' if counts.get(name, 0) != 1 else ''}",
                               linestyle="--" if name == "lost" else "-"))
     if carried > shown.size:
-        handles.append(Line2D([], [], linestyle="", label=f"(busiest {shown.size} of {carried} edges drawn)"))
+        handles.append(Line2D([], [], linestyle="", label=f"(on the {shown.size} busiest of {carried} edges)"))
     states = agent_states(model)
     size = max(14.0, min(180.0, 5000.0 / max(model.n, 1)))
     crashed = np.array([s == "crashed" for s in states])
@@ -175,10 +175,9 @@ def draw_topology(model, fig) -> None:
     present = [s for s in STATES if s in states]
     agents = [Line2D([], [], marker="X" if s == "crashed" else "o", linestyle="", markersize=8,
                      color=STATE_COLORS[s], label=f"agent {s}") for s in present]
-    fig.legend(handles=agents + handles, loc="outside right upper", frameon=False,
-               title="numbers: subtasks held", title_fontsize=10, alignment="left")
-    ax.set_title(f"{model.protocol.name} on {model.topology_name}: {model.n} agents, {model.m} subtasks, "
-                 f"tick {model.tick}" + (", finished" if model.done else ""))
+    legend_beside(fig, agents + handles, right=LEGEND_WIDTH + 0.4, title="numbers: subtasks held", title_fontsize=10, alignment="left")
+    ax.set_title(f"{model.protocol.name} on {model.topology_name} (n = {model.n}, m = {model.m}): tick {model.tick}"
+                 + (", finished" if model.done else ""), loc="left", fontsize=11)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -203,7 +202,7 @@ def gk_curve(model) -> tuple[np.ndarray, np.ndarray, int | None]:
 
 def draw_gk(model, fig) -> None:
     """G(k) of the coordinator's best set of each size, the best k, and where the protocol stands now."""
-    fig.set_layout_engine("constrained")  # room for the legend beside the axes
+    plot_margins(fig)
     ax = fig.add_subplot()
     ks, G, best = gk_curve(model)
     ax.plot(ks, G, marker="o" if ks.size <= 40 else None, markersize=3.5, label=f"G(k), {model.sweep.strategy} sets")

@@ -16,7 +16,7 @@ model_params = {
     "seed": slider("Seed", 1, 0, 99),
 }
 
-main = Figure(draw_nodes, (7.0, 5.4), dpi=125, name="nodes")
+main = Figure(draw_nodes, (7.0, 5.4), dpi=110, name="nodes")
 side = [Figure(QUEUE.draw, (5.0, 2.5), name="queue"), Figure(WAIT.draw, (5.0, 2.5), name="wait"),
         Figure(draw_utilization, (5.0, 2.5), name="utilization")]
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from scenarios.viz.figures import Series
+from scenarios.viz.figures import LEGEND_WIDTH, Series, legend_beside, plot_margins
 
 KIND_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948")
 #: above this many nodes the node names are written upright
@@ -27,7 +27,7 @@ def running_jobs(model) -> np.ndarray:
 
 def draw_nodes(model, fig) -> None:
     """Per node: running jobs (top) and its utilization of each resource kind (bars below), legend beside."""
-    fig.set_layout_engine("constrained")  # room for the legend beside the axes
+    plot_margins(fig, left=0.8, right=LEGEND_WIDTH - 0.6, bottom=0.85, top=0.35)
     top, ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 3]})
     u = utilization(model)
     n, k = u.shape
@@ -45,14 +45,17 @@ def draw_nodes(model, fig) -> None:
     for r, kind in enumerate(model.kinds):
         ax.bar(x + (r - (k - 1) / 2) * width, u[:, r], width=width, color=KIND_COLORS[r % len(KIND_COLORS)],
                label=f"{kind} used")
-    ax.set_xticks(x, [node.name for node in model.nodes], rotation=0 if n <= UPRIGHT_NAMES_MAX else 90)
+    every = max(1, math.ceil(n / 20))  # a readable name under at most 20 nodes, the others ticked only
+    ax.set_xticks(x)
+    ax.set_xticklabels([node.name if j % every == 0 else "" for j, node in enumerate(model.nodes)],
+                       rotation=0 if n <= UPRIGHT_NAMES_MAX else 90)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("utilization (used / capacity)")
     ax.set_xlabel("node")
     ax.axhline(1.0, color="#999999", linewidth=0.8)
     ax.grid(axis="y", alpha=0.3)
     handles = top.get_legend_handles_labels()[0] + ax.get_legend_handles_labels()[0]
-    fig.legend(handles=handles, loc="outside right upper", frameon=False)
+    legend_beside(fig, handles, right=LEGEND_WIDTH - 0.6)
     top.set_title(f"{model.policy} on {n} node{'s' if n != 1 else ''}: tick {model.tick}, time {model.clock:g}")
 
 
