@@ -40,7 +40,7 @@ pytestmark = [
 ]
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 240.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

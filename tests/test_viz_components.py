@@ -284,10 +284,6 @@ def _texts(fig):
             if t.get_text().strip()]
 
 
-def _line_data(fig):
-    return [ln.get_ydata() for ax in fig.axes for ln in ax.get_lines() if len(ln.get_xdata()) > 0]
-
-
 def _rendered(model, draw, size=(5.0, 2.5)):
     """Draw into a Figure with the page's style, as render_png does, and keep the Figure."""
     from matplotlib import rc_context

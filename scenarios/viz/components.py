@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import solara
@@ -147,7 +147,6 @@ class Table:
 
     rows: Callable
     name: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def table_html(caption: str, columns, rows) -> str:
