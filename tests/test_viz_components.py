@@ -171,6 +171,7 @@ def test_status_line_items_never_split_a_value():
     model = NegotiationView(agents=10, subtasks=3, seed=1)
     items = neg_draw.status(model)
     assert items[0] == "Tick 0" and "D: -" in items and "G: -" in items  # undefined, not 0
+    assert "messages this tick: -" in items
     assert f"least D: {model.optimum.D:.4g}" in items
     model.step()
     assert neg_draw.status(model)[0] == "Tick 1"
@@ -366,7 +367,7 @@ def test_busy_broadcasts_are_drawn_on_the_busiest_edges_with_the_count_said():
     fig = Figure()
     neg_draw.draw_topology(model, fig)
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert f"(on the {shown.size} busiest of {carried} edges)" in labels
+    assert f"({shown.size} busiest of {carried} edges)" in labels
     n_msgs = model.messages_this_tick().size
     assert any(t.endswith(f"{n_msgs} messages") for t in labels)  # the count, not the drawn sample
     assert any(t.startswith("edge, cost") for t in labels)  # what edge width means

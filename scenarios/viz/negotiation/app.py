@@ -30,7 +30,7 @@ model_params = {
     "graph": graph,
 }
 
-main = Figure(draw_topology, (7.4, 5.4), dpi=110, name="topology")
+main = Figure(draw_topology, (7.0, 5.4), dpi=110, name="topology")
 side = [Figure(draw_versus_optimum, (5.0, 2.5), name="optimum"),
         Figure(draw_gk, (5.0, 2.5), key=gk_key, name="gk"),
         Figure(draw_messages, (5.0, 2.5), name="messages")]

@@ -128,7 +128,7 @@ def edge_image(model) -> np.ndarray:
 def draw_topology(model, fig) -> None:
     """The topology at the nodes' own positions: edges by cost, this tick's messages on the busiest
     edges, agents by state with their loads."""
-    plot_margins(fig, left=0.05, right=LEGEND_WIDTH + 0.4, bottom=0.05, top=0.35)
+    plot_margins(fig, left=0.05, right=LEGEND_WIDTH - 0.2, bottom=0.05, top=0.3)
     ax = fig.add_subplot()
     xy, edges = model.xy, model.edges
     x0, x1, y0, y1 = model.bounds
@@ -158,7 +158,7 @@ def draw_topology(model, fig) -> None:
                               label=f"{name}: {counts.get(name, 0)} message{'s' if counts.get(name, 0) != 1 else ''}",
                               linestyle="--" if name == "lost" else "-"))
     if carried > shown.size:
-        handles.append(Line2D([], [], linestyle="", label=f"(on the {shown.size} busiest of {carried} edges)"))
+        handles.append(Line2D([], [], linestyle="", label=f"({shown.size} busiest of {carried} edges)"))
     states = agent_states(model)
     size = max(14.0, min(180.0, 5000.0 / max(model.n, 1)))
     crashed = np.array([s == "crashed" for s in states])
@@ -175,7 +175,7 @@ def draw_topology(model, fig) -> None:
     present = [s for s in STATES if s in states]
     agents = [Line2D([], [], marker="X" if s == "crashed" else "o", linestyle="", markersize=8,
                      color=STATE_COLORS[s], label=f"agent {s}") for s in present]
-    legend_beside(fig, agents + handles, right=LEGEND_WIDTH + 0.4, title="numbers: subtasks held", title_fontsize=10, alignment="left")
+    legend_beside(fig, agents + handles, right=LEGEND_WIDTH - 0.2, title="numbers: subtasks held", title_fontsize=10, alignment="left")
     ax.set_title(f"{model.protocol.name} on {model.topology_name} (n = {model.n}, m = {model.m}): tick {model.tick}"
                  + (", finished" if model.done else ""), loc="left", fontsize=11)
     ax.set_xlim(x0, x1)
@@ -301,7 +301,8 @@ def status(model) -> list[str]:
     g = f"{score.G:.4g}" if defined and math.isfinite(score.G) else "-"
     return [f"Tick {model.tick}" + (" (finished)" if model.done else ""),
             f"agents: {model.n}", f"subtasks: {model.m}",
-            f"messages this tick: {msgs.size} (lost {int(msgs['lost'].sum())})",
+            (f"messages this tick: {msgs.size} (lost {int(msgs['lost'].sum())})" if model.tick else
+             "messages this tick: -"),
             f"messages so far: {model.channel.sent}",
             f"allocated: {allocated}/{model.m}",
             "D: " + (f"{score.D:.4g}" if defined else "-"), f"G: {g}",
