@@ -1,6 +1,6 @@
 """Browser view benchmark (issue 6): the frame time of the negotiation page with 200 agents.
 
-1. Server side, per frame (one tick + every figure the page draws, as PNG): our
+1. Server side, per frame (one tick + every figure the page draws, as PNG, and the message table): our
    topology figure (positions computed once) against Mesa's own network drawing
    of the same graph (``draw_space``; Mesa 3.3 lays the graph out with a spring
    layout every frame, 3.4+ uses the layout the network was given) -- the
@@ -32,27 +32,16 @@ import warnings
 
 from matplotlib.figure import Figure
 
-from scenarios.viz.components import render_png
+from scenarios.viz.figures import render_png
 from scenarios.viz.negotiation import draw
 from scenarios.viz.negotiation.model import NegotiationView
 
 AGENTS, SUBTASKS = 200, 20
 
 
-def _plot_png(model, columns) -> bytes:
-    """What one of Mesa's plot components draws per frame (``PlotMatplotlib``)."""
-    fig = Figure()
-    ax = fig.subplots()
-    df = model.datacollector.get_model_vars_dataframe()
-    for c in columns:
-        ax.plot(df.loc[:, c], label=c)
-    ax.legend(loc="best")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    return buf.getvalue()
-
-
 def server_frames(frames: int) -> dict:
+    from scenarios.viz.negotiation import app  # the page's panels, as it draws them
+
     model = NegotiationView(agents=AGENTS, subtasks=SUBTASKS, seed=1)
     ours, baseline, whole = [], [], []
     from mesa.visualization.mpl_space_drawing import draw_space
@@ -64,11 +53,11 @@ def server_frames(frames: int) -> dict:
         t0 = time.perf_counter()
         model.step()
         t1 = time.perf_counter()
-        render_png(model, draw.draw_topology, (7, 5.5))
+        render_png(model, app.main.draw, app.main.size, app.main.dpi)
         t2 = time.perf_counter()
-        render_png(model, draw.draw_gk, (6, 4.5))  # the page redraws it only when its key changes
-        _plot_png(model, ["messages", "lost_this_tick"])
-        _plot_png(model, ["D", "G"])
+        for panel in app.side:  # G(k) too, though the page redraws it only when its key changes
+            render_png(model, panel.draw, panel.size, panel.dpi)
+        draw.message_rows(model)
         t3 = time.perf_counter()
         fig = Figure(figsize=(7, 5.5), dpi=80)
         with warnings.catch_warnings():  # Mesa 3.5 prefers AgentPortrayalStyle to a dict; same drawing
@@ -116,26 +105,27 @@ def browser_frames(frames: int) -> dict | None:
                 "--disable-component-update", "--no-first-run"])
             page = b.new_page(viewport={"width": 1500, "height": 1100})
             page.goto(url)
-            page.get_by_text(re.compile(r"^Tick 0\b")).first.wait_for(timeout=60_000)
+            status = page.locator(".mas-status")
+            status.wait_for(timeout=60_000)
             # move the Agents slider to its maximum (200) and rebuild the model, as a user would
-            page.locator(".v-slider", has_text="Agents").locator("[role=slider]").first.focus()
+            page.locator(".mas-control", has_text="Agents").locator("[role=slider]").first.focus()
             page.keyboard.press("End")
             page.get_by_role("button", name=re.compile("^reset$", re.I)).click()
-            page.get_by_text(re.compile(r"agents: 200,")).first.wait_for(timeout=60_000)
-            status = page.get_by_text(re.compile(r"^Tick \d+")).first
+            page.locator(".mas-status", has_text="agents: 200").wait_for(timeout=120_000)
             for interval, count in ((1, frames), (11, 3)):  # cnp on 200 agents finishes after about 35 ticks
                 if interval > 1:
-                    page.locator(".v-slider", has_text="Render Interval").locator("[role=slider]").first.focus()
-                    for _ in range(5):  # the slider moves in steps of 2: 1 -> 11 is 5 presses
+                    page.locator(".mas-control", has_text="Render interval").locator("[role=slider]").first.focus()
+                    for _ in range(interval - 1):
                         page.keyboard.press("ArrowRight")
                     page.get_by_role("button", name=re.compile("^reset$", re.I)).click()
-                    page.get_by_text(re.compile(r"^Tick 0\b")).first.wait_for(timeout=60_000)
+                    page.locator(".mas-status", has_text=re.compile(r"^Tick 0 ")).wait_for(timeout=120_000)
                 times = []
                 for _ in range(count):
                     before = int(re.match(r"Tick (\d+)", status.inner_text()).group(1))
                     t0 = time.perf_counter()
                     page.get_by_role("button", name=re.compile("^step$", re.I)).click()
-                    page.get_by_text(re.compile(rf"^Tick {before + interval}\b")).first.wait_for(timeout=60_000)
+                    page.locator(".mas-status", has_text=re.compile(rf"^Tick {before + interval} ")).wait_for(
+                        timeout=120_000)
                     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
                     times.append(time.perf_counter() - t0)
                 out[f"browser_step_s_interval_{interval}"] = statistics.median(times)

@@ -54,21 +54,3 @@ def test_model_init_kwargs_use_rng():
     assert compat.model_init_kwargs(5) == {"rng": 5}
     kw = compat.model_init_kwargs(np.random.default_rng(5))
     assert isinstance(kw["rng"], int)
-
-
-def test_solara_viz_passes_only_the_options_this_mesa_accepts():
-    pytest.importorskip("solara")
-    from mesa.visualization import solara_viz as sv
-
-    model = _Tiny(rng=1)
-    el = compat.solara_viz(model, [], render_interval=3, name="tiny", no_such_option=1)
-    assert el.kwargs["render_interval"] == 3 and el.kwargs["name"] == "tiny"
-    assert "no_such_option" not in el.kwargs
-    counter = compat.update_counter()
-    before = counter.value
-    counter.value += 1  # the frame counter every component reads
-    assert counter.value == before + 1
-    if compat.fixed_layout():  # a Vue 3 front end: Mesa's draggable grid replaced by ours, once
-        assert getattr(sv.ComponentsView, "_mas_fixed", False)
-        replaced = sv.ComponentsView
-        assert compat.fixed_layout() and sv.ComponentsView is replaced

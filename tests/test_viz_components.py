@@ -15,7 +15,8 @@ import topologies
 from mas.agents import STATES
 from mas.messages import Performative
 from scenarios.viz import PAGES, assets
-from scenarios.viz.components import RENDER_INTERVAL_ENV, figure_component, render_interval, render_png
+from scenarios.viz.components import RENDER_INTERVAL_ENV, render_interval
+from scenarios.viz.figures import render_png
 from scenarios.viz.crowd import draw as crowd_draw
 from scenarios.viz.crowd.model import CrowdView
 from scenarios.viz.negotiation import draw as neg_draw
@@ -142,7 +143,11 @@ def test_series_per_tick_agree_with_the_channel():
     np.testing.assert_array_equal(df["lost_this_tick"].to_numpy()[1:], np.diff(df["lost"].to_numpy()))
     score = model.current_score()
     assert df["D"].iloc[-1] == pytest.approx(score.D) and df["G"].iloc[-1] == pytest.approx(score.G)
-    assert math.isnan(df["G"].iloc[0])  # nothing allocated yet: G undefined, drawn as a gap
+    # before anything is allocated D and G are undefined (not 0); before a tick has run, so are its messages
+    nothing = (df["allocated"] == 0).to_numpy()
+    assert nothing[0] and df["D"][nothing].isna().all() and df["G"][nothing].isna().all()
+    assert df["D"][~nothing].notna().all()
+    assert math.isnan(df["messages"].iloc[0]) and math.isnan(df["lost_this_tick"].iloc[0])
 
 
 @pytest.mark.parametrize("agents", [8, 60])
@@ -156,24 +161,23 @@ def test_gk_curve_and_best_k_are_the_coordinators(agents):
     fig = Figure()
     neg_draw.draw_gk(model, fig)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(f"best k = {best}" in t for t in labels)
+    assert any(f"best: k = {best}" in t for t in labels)
+    ticks = fig.axes[0].get_xticks()
+    assert np.allclose(ticks, np.round(ticks))  # whole numbers of participants
     assert neg_draw.gk_key(model) == (0, math.inf)  # nothing allocated yet
 
 
-def test_status_line_and_d_and_g_axes():
+def test_status_line_items_never_split_a_value():
     model = NegotiationView(agents=10, subtasks=3, seed=1)
-    assert neg_draw.status(model).startswith("Tick 0 |")
+    items = neg_draw.status(model)
+    assert items[0] == "Tick 0" and "D: -" in items and "G: -" in items  # undefined, not 0
+    assert "messages this tick: -" in items
+    assert f"least D: {model.optimum.D:.4g}" in items
     model.step()
-    assert neg_draw.status(model).startswith("Tick 1 |")
-    fig = Figure()
-    ax = fig.subplots()
-    ax.plot([0, 1, 2], [10, 12, 9], label="D")
-    ax.plot([0, 1, 2], [1, 1.5, 0.8], label="G")
-    neg_draw.d_and_g_axes(ax)
-    twin = [a for a in fig.axes if a is not ax][0]
-    assert [ln.get_label() for ln in ax.get_lines()] == ["D"]
-    assert [ln.get_label() for ln in twin.get_lines()] == ["G"]
-    np.testing.assert_array_equal(twin.get_lines()[0].get_ydata(), [1, 1.5, 0.8])
+    assert neg_draw.status(model)[0] == "Tick 1"
+    model.run()
+    assert neg_draw.status(model)[0].endswith("(finished)")
+    assert neg_draw.finished(model).startswith(f"Finished at tick {model.tick}")
 
 
 # -- resources -------------------------------------------------------------------------------
@@ -190,9 +194,12 @@ def test_utilization_bars_per_node_and_kind():
     assert res_draw.running_jobs(model).sum() == df["running"].iloc[-1]
     fig = Figure()
     res_draw.draw_nodes(model, fig)
-    heights = np.array([p.get_height() for p in fig.axes[0].patches])
+    jobs, bars = fig.axes
+    heights = np.array([p.get_height() for p in bars.patches])
     np.testing.assert_allclose(np.sort(heights), np.sort(u.T.ravel()))
-    assert res_draw.status(model).startswith("Tick 8 |")
+    np.testing.assert_array_equal([p.get_height() for p in jobs.patches], res_draw.running_jobs(model))
+    items = res_draw.status(model)
+    assert items[0] == "Tick 8" and "nodes: 3" in items and "policy: fifo" in items
 
 
 # -- crowdsourcing -----------------------------------------------------------------------------
@@ -211,7 +218,12 @@ def test_plane_rectangles_by_state():
     crowd_draw.draw_plane(model, fig)
     polys = sum(len(c.get_paths()) for c in fig.axes[0].collections)
     assert polys == sum(len(r) for r in tasks.values()) + sum(len(r) for r in workers.values())
-    assert crowd_draw.status(model).startswith("Tick 30 |")
+    items = crowd_draw.status(model)
+    assert items[0] == "Tick 30"
+    assert f"tasks arrived: {len(model.task_agents)}/80" in items
+    assert f"workers arrived: {len(model.worker_agents)}/40" in items
+    ax = fig.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel()
 
 
 def test_corners_of_rectangles():
@@ -220,12 +232,15 @@ def test_corners_of_rectangles():
 
 
 # -- shared ------------------------------------------------------------------------------------
-def test_render_png_and_figure_component():
+def test_render_png_keeps_the_pixel_size():
+    from PIL import Image
+
     model = ResourcesView(nodes=2)
     png = render_png(model, res_draw.draw_nodes, (4, 3))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    make, page = figure_component(res_draw.draw_nodes, page=1)
-    assert page == 1 and callable(make)
+    import io
+
+    assert Image.open(io.BytesIO(png)).size == (400, 300)  # the same size every frame: the layout stays put
 
 
 def test_render_interval_from_the_environment(monkeypatch):
@@ -262,3 +277,182 @@ def test_dense_graph_edges_are_drawn_once_into_an_image():
     sparse = NegotiationView(agents=20, subtasks=3, seed=1)
     neg_draw.draw_topology(sparse, Figure())
     assert sparse.edge_image is None
+
+
+# -- what a person sees (issue 14) -------------------------------------------------------------
+def _texts(fig):
+    return [t for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+            if t.get_text().strip()]
+
+
+def _rendered(model, draw, size=(5.0, 2.5)):
+    """Draw into a Figure with the page's style, as render_png does, and keep the Figure."""
+    from matplotlib import rc_context
+
+    from scenarios.viz.figures import STYLE
+
+    with rc_context(STYLE):
+        fig = Figure(figsize=size)
+        draw(model, fig)
+        fig.canvas.draw()
+    return fig
+
+
+def _pages():
+    from scenarios.viz.crowd import app as crowd_app
+    from scenarios.viz.negotiation import app as neg_app
+    from scenarios.viz.resources import app as res_app
+
+    return {"negotiation": (neg_app, NegotiationView), "crowd": (crowd_app, CrowdView),
+            "resources": (res_app, ResourcesView)}
+
+
+@pytest.mark.parametrize("name", ["negotiation", "crowd", "resources"])
+def test_every_plot_has_a_title_axis_labels_and_readable_text_at_tick_0(name):
+    app, cls = _pages()[name]
+    model = cls()
+    for panel in [app.main, *app.side]:
+        fig = _rendered(model, panel.draw, panel.size)
+        ax = fig.axes[0]
+        assert any(ax.get_title(loc) for loc in ("center", "left")), panel.name
+        if panel is not app.main or name != "negotiation":  # the topology has no axes to label
+            labelled = [a for a in fig.axes if a.get_ylabel()]
+            assert labelled, f"{panel.name}: no y label"
+        # 9 pt at 100 dpi is 12.5 px in the PNG (the issue saw 6-7 px)
+        small = [t.get_text() for t in _texts(fig) if t.get_fontsize() < 9]
+        assert not small, f"{panel.name}: text below 9 pt: {small[:5]}"
+        for a in fig.axes:
+            lo, hi = a.get_xlim()
+            assert hi - lo >= 1, f"{panel.name}: an empty -0.04..0.04 axis"
+
+
+@pytest.mark.parametrize("name,panel,empty", [("negotiation", "optimum", "nothing allocated yet"),
+                                              ("negotiation", "messages", "no tick has run yet"),
+                                              ("crowd", "cost", "no task completed yet"),
+                                              ("resources", "wait", "no job has started yet")])
+def test_nothing_is_plotted_before_it_is_defined(name, panel, empty):
+    app, cls = _pages()[name]
+    model = cls()
+    spec = [p for p in app.side if p.name == panel][0]
+    fig = _rendered(model, spec.draw, spec.size)
+    drawn = [ln.get_ydata() for ax in fig.axes for ln in ax.get_lines() if ln.get_label() != "optimum"]
+    assert drawn and all(not np.isfinite(np.asarray(y, dtype=float)).any() for y in drawn)
+    assert any(empty in t.get_text() for t in _texts(fig))
+
+
+def test_the_negotiation_page_offers_every_registered_protocol():
+    import protocols
+
+    app, _ = _pages()["negotiation"]
+    assert app.model_params["protocol"]["values"] == protocols.names()
+
+
+def test_agents_control_is_hidden_for_a_topology_file():
+    app, _ = _pages()["negotiation"]
+    spec = app.model_params["agents"]
+    values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in app.model_params.items()}
+    assert not spec["hidden"]({**values, "topology": "small-world"})
+    assert spec["hidden"]({**values, "topology": "file"})
+
+
+def test_busy_broadcasts_are_drawn_on_the_busiest_edges_with_the_count_said():
+    model = NegotiationView(agents=100, subtasks=8, protocol="cbba", seed=1)
+    for _ in range(3):
+        model.step()
+    traffic = neg_draw.message_traffic(model)
+    shown, carried = neg_draw.busiest_edges(traffic)
+    assert carried > neg_draw.MAX_MESSAGE_EDGES and shown.size == neg_draw.MAX_MESSAGE_EDGES
+    total = np.sum(list(traffic.values()), axis=0)
+    assert total[shown].min() >= np.delete(total, shown).max()  # the busiest ones
+    fig = Figure()
+    neg_draw.draw_topology(model, fig)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert f"({shown.size} busiest of {carried} edges)" in labels
+    n_msgs = model.messages_this_tick().size
+    assert any(t.endswith(f"{n_msgs} messages") for t in labels)  # the count, not the drawn sample
+    assert any(t.startswith("edge, cost") for t in labels)  # what edge width means
+
+
+def test_message_trace_table_is_this_ticks_messages():
+    model = NegotiationView(agents=12, subtasks=4, seed=3, loss=0.3)
+    caption, columns, rows = neg_draw.message_rows(model)
+    assert rows == [] and "no tick has run" in caption
+    while model.messages_this_tick().size == 0:
+        model.step()
+    msgs = model.messages_this_tick()
+    caption, columns, rows = neg_draw.message_rows(model)
+    assert columns[:4] == ["sender", "receiver", "performative", "subtask"] and "cost" in columns
+    assert len(rows) == min(msgs.size, neg_draw.TABLE_MAX_ROWS) and str(msgs.size) in caption
+    first = msgs[0]
+    assert rows[0][0] == model.names[first["sender"]] and rows[0][1] == model.names[first["receiver"]]
+    assert rows[0][2] == Performative(int(first["performative"])).fipa
+    assert float(rows[0][5]) == pytest.approx(float(first["cost"]), rel=1e-2)
+
+
+def test_comparison_with_the_coordinators_optimum():
+    from mas.optimum import optimum
+
+    model = NegotiationView(agents=10, subtasks=4, seed=2)
+    assert model.optimum.D == pytest.approx(optimum(model.costs).D)
+    g_best, k = model.best_G
+    assert k == model.sweep.best_k and g_best == pytest.approx(min(r.G for r in model.sweep.rows))
+    model.run()
+    D, G = neg_draw.versus_optimum(model)
+    score = model.current_score()
+    assert D[-1] == pytest.approx(score.D / model.optimum.D) and G[-1] == pytest.approx(score.G / g_best)
+    assert D[-1] >= 1 - 1e-9  # nothing beats the optimum once everything is allocated
+    assert math.isnan(D[0]) and math.isnan(G[0])
+
+
+def test_crowd_time_before_the_first_tick_is_not_a_made_up_time():
+    model = CrowdView(tasks=20, workers=10, seed=1)
+    assert "stream time: not started" in crowd_draw.status(model)
+    model.step()
+    assert model.time_fed == pytest.approx(model.arrivals[0].time)
+
+
+def test_many_nodes_keep_their_job_counts_readable():
+    model = ResourcesView(nodes=20, arrival_rate=20.0, seed=1)
+    for _ in range(5):
+        model.step()
+    fig = _rendered(model, res_draw.draw_nodes, (8.0, 6.2))
+    jobs, bars = fig.axes
+    assert not jobs.texts  # no overlapping "n jobs" labels: a bar per node instead
+    assert bars.get_legend() is None and fig.legends  # the legend beside the chart, not floating below
+
+
+def test_the_page_steps_and_says_why_play_and_step_stop():
+    import ipyvuetify as v
+    import solara
+
+    from scenarios.viz.components import Shell
+
+    app, _ = _pages()["negotiation"]
+    params = {**app.model_params, "agents": {**app.model_params["agents"], "value": 6},
+              "subtasks": {**app.model_params["subtasks"], "value": 2}}
+    page = Shell("Negotiation", NegotiationView, params, app.main, app.side[:1], [], neg_draw.status,
+                 neg_draw.finished)
+    box, rc = solara.render(page, handle_error=False)
+
+    def buttons():
+        return {b.children[0]: b for b in rc.find(v.Btn).widgets}
+
+    def texts(widget=None):
+        out = []
+        for c in getattr(box if widget is None else widget, "children", None) or []:
+            out.extend([c] if isinstance(c, str) else texts(c))
+        return out
+
+    assert set(buttons()) == {"Reset", "▶ Play", "Step"}
+    shown = texts()
+    for label in ("Agents", "Subtasks", "Seed", "Message loss"):  # every slider with its value beside it
+        assert label in shown
+    assert "6" in shown and "0.00" in shown
+    for _ in range(80):  # Step until the protocol is done
+        if buttons()["Step"].disabled:
+            break
+        buttons()["Step"].fire_event("click", {})
+    assert buttons()["Step"].disabled and buttons()["▶ Play"].disabled
+    assert any(t.startswith("Finished at tick") and "Reset" in t for t in texts())
+    buttons()["Reset"].fire_event("click", {})
+    assert not buttons()["Step"].disabled

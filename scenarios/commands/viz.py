@@ -1,4 +1,4 @@
-"""``mas viz``: serve a browser page (Mesa's SolaraViz) for one of the models."""
+"""``mas viz``: serve a browser page (Solara) for one of the models."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PAGES = ("negotiation", "crowd", "resources")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("viz", help="watch a model run in the browser (Mesa SolaraViz)",
+    p = sub.add_parser("viz", help="watch a model run in the browser (a Solara page)",
                        description="Start a Solara server with the page of one model and print its address. "
                                    "It listens on localhost only unless --host says otherwise.")
     p.add_argument("--model", choices=PAGES, default="negotiation", help="which page (default negotiation)")
@@ -81,6 +81,7 @@ def server_env(render_interval: int = 1, topology_file: str | None = None) -> di
     env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("SOLARA_ASSETS_PROXY_CACHE_DIR", str(cache_dir()))  # see scenarios.viz.assets
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # the banner would sit on the bottom-right plot
     return env
 
 

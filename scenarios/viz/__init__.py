@@ -1,8 +1,10 @@
-"""The browser view: one SolaraViz page per model, each an ``app.py`` beside its Mesa model.
+"""The browser view: one Solara page per model, each an ``app.py`` beside its Mesa model.
 
-``mas viz --model NAME`` serves ``PAGES[NAME]`` with Solara. The model functions
+``mas viz --model NAME`` serves ``PAGES[NAME]`` with Solara. Every page is the
+:func:`scenarios.viz.components.Shell` with its own panels; the model functions
 behind every picture (positions, colours, what changed this tick) live in each
-page's ``draw.py`` and are tested without a browser.
+page's ``draw.py`` (matplotlib only, :mod:`scenarios.viz.figures`) and are
+tested without a browser.
 """
 
 #: page name -> the module Solara serves (its module-level ``page``)

@@ -6,6 +6,8 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
+from scenarios.viz.figures import LEGEND_WIDTH, Series, legend_beside, plot_margins
+
 TASK_STATES = ("open", "merged", "done", "expired")
 TASK_COLORS = {"open": "#4e79a7", "merged": "#b07aa1", "done": "#59a14f", "expired": "#bab0ac"}
 WORKER_COLORS = {"waiting": "#f28e2b", "working": "#e15759"}
@@ -35,32 +37,57 @@ def corners(rects: np.ndarray) -> np.ndarray:
                      np.stack([x1, y2], 1)], axis=1)
 
 
+def time_text(model) -> str:
+    t = model.time_fed
+    return "not started" if t is None else f"{t:.1f}"
+
+
 def draw_plane(model, fig) -> None:
     """The plane: task rectangles filled by state, worker ranges outlined (dashed while waiting)."""
+    plot_margins(fig, left=0.75, right=LEGEND_WIDTH - 0.3, bottom=0.55, top=0.35)
     ax = fig.add_subplot()
-    handles = []
+    handles = [Patch(visible=False, label="tasks")]
     for state, rects in task_rects(model).items():
         color = TASK_COLORS.get(state, "#999999")
         if len(rects):
             ax.add_collection(PolyCollection(corners(rects), facecolors=color, edgecolors=color, alpha=0.45,
                                              linewidths=0.6, zorder=2))
-        handles.append(Patch(facecolor=color, alpha=0.45, label=f"task {state} ({len(rects)})"))
+        handles.append(Patch(facecolor=color, alpha=0.45, label=f"{state} ({len(rects)})"))
+    handles.append(Patch(visible=False, label="worker ranges"))
     for state, rects in worker_rects(model).items():
         color = WORKER_COLORS[state]
         if len(rects):
-            ax.add_collection(PolyCollection(corners(rects), facecolors="none", edgecolors=color, linewidths=0.8,
+            ax.add_collection(PolyCollection(corners(rects), facecolors="none", edgecolors=color, linewidths=0.9,
                                              linestyles="--" if state == "waiting" else "-", zorder=3))
-        handles.append(Patch(facecolor="none", edgecolor=color, label=f"worker {state} ({len(rects)})",
+        handles.append(Patch(facecolor="none", edgecolor=color, label=f"{state} ({len(rects)})",
                              linestyle="--" if state == "waiting" else "-"))
     side = model.settings.plane
     ax.set_xlim(0, side)
     ax.set_ylim(0, side)
     ax.set_aspect("equal")
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
-    ax.set_title(f"{model.algorithm.name}: time {model.clock:.1f}", fontsize=9)
+    ax.set_xlabel("x (plane units)")
+    ax.set_ylabel("y (plane units)")
+    legend_beside(fig, handles, right=LEGEND_WIDTH - 0.3)
+    ax.set_title(f"{model.algorithm.name}: tick {model.ticks}, stream time {time_text(model)}")
 
 
-def status(model) -> str:
-    return (f"Tick {model.ticks} | time {model.clock:.1f} | arrived: {model._next}/{len(model.arrivals)} | "
-            f"completed: {model.completed} | average cost: {model.average_cost:.3g} | "
-            f"workers used: {len(model.ledger.used)}" + ("" if model.running else " | stream finished"))
+COUNTS = Series("Tasks and workers on the plane", "count",
+                (("completed", "tasks completed", "#59a14f"), ("open_tasks", "tasks open", "#4e79a7"),
+                 ("waiting_workers", "workers waiting", "#f28e2b")), integer=True)
+AVERAGE_COST = Series("Average cost per completed task", "cost (payment)",
+                      (("average_cost", "average cost", "#e15759"),), empty="no task completed yet")
+
+
+def status(model) -> list[str]:
+    cost = f"{model.average_cost:.3g}" if model.completed else "-"
+    return [f"Tick {model.ticks}" + ("" if model.running else " (stream finished)"),
+            f"stream time: {time_text(model)}",
+            f"tasks arrived: {len(model.task_agents)}/{model.total_tasks}",
+            f"workers arrived: {len(model.worker_agents)}/{model.total_workers}",
+            f"tasks completed: {model.completed}", f"average cost: {cost}",
+            f"workers used: {len(model.ledger.used)}"]
+
+
+def finished(model) -> str:
+    return (f"Finished at tick {model.ticks}: every task and worker of the stream has arrived "
+            f"({model.completed} of {model.total_tasks} tasks completed). Reset starts a new stream.")

@@ -20,6 +20,7 @@ from scipy.sparse.csgraph import shortest_path
 from mas.errors import InputError
 from mas.instance import generate_instance
 from mas.model import NegotiationModel
+from mas.optimum import optimum
 from protocols import create
 
 #: the ``topology`` value that stands for the graph given as ``graph`` (a file's)
@@ -29,8 +30,14 @@ FILE = "file"
 EXACT_SWEEP_MAX_N = 50
 
 
-def _finite(x: float) -> float:
-    return x if math.isfinite(x) else math.nan  # a plot leaves a gap where G is undefined
+#: seconds the coordinator's optimum may take (a MILP for 21..40 agents) before its best bound is shown
+OPTIMUM_TIME_LIMIT = 10.0
+
+
+def _defined(model, value: float) -> float:
+    """``value`` where the allocation holds anything, else NaN: D and G are undefined, not 0, before
+    a subtask is allocated (a plot leaves them out)."""
+    return value if (model.allocation >= 0).any() and math.isfinite(value) else math.nan
 
 
 class NegotiationView(NegotiationModel):
@@ -71,14 +78,15 @@ class NegotiationView(NegotiationModel):
         self._layout()
         strategy = None if self.n <= EXACT_SWEEP_MAX_N else "greedy"
         self.sweep = self.costs.sweep(strategy)
+        self.optimum = optimum(self.costs, time_limit=OPTIMUM_TIME_LIMIT)  # what the protocol is compared with
 
-        # the view's series: the model's own plus per-tick message counts; inf (undefined G) as a gap
+        # the view's series: the model's own plus per-tick message counts; D and G NaN until defined
         reporters = dict(self.datacollector.model_reporters)
         reporters.update({
-            "messages": lambda m: int(m.messages_this_tick().size),
-            "lost_this_tick": lambda m: int(m.messages_this_tick()["lost"].sum()),
-            "D": lambda m: _finite(m.current_score().D),
-            "G": lambda m: _finite(m.current_score().G),
+            "messages": lambda m: int(m.messages_this_tick().size) if m.tick else math.nan,  # no tick run yet
+            "lost_this_tick": lambda m: int(m.messages_this_tick()["lost"].sum()) if m.tick else math.nan,
+            "D": lambda m: _defined(m, m.current_score().D),
+            "G": lambda m: _defined(m, m.current_score().G),
         })
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
@@ -116,6 +124,12 @@ class NegotiationView(NegotiationModel):
                 v = u
             hit = self._paths[key] = np.array(ids, dtype=np.intp)
         return hit
+
+    @property
+    def best_G(self) -> tuple[float, int | None]:
+        """The coordinator's least G(k) and its k (``nan, None`` where no set covers every subtask)."""
+        k = self.sweep.best_k
+        return (float(self.sweep.rows[k - 1].G), k) if k is not None else (math.nan, None)
 
     def step(self) -> None:
         super().step()
