@@ -39,7 +39,7 @@ from mas.agents import NegotiationAgent
 from mas.compat import agents_of, make_network, model_init_kwargs
 from mas.errors import InputError, ProtocolError
 from mas.messages import ACCEPT_PROPOSAL, PROPOSE, Channel
-from mas.view import ModelView
+from mas.view import ModelView, read_only
 
 
 @dataclass
@@ -215,9 +215,7 @@ class NegotiationModel(mesa.Model):
 
     def load(self) -> np.ndarray:
         """Subtasks held per agent (read-only)."""
-        v = self._load.view()
-        v.flags.writeable = False
-        return v
+        return read_only(self._load)
 
     def pair_costs(self, working) -> np.ndarray:
         """Per agent, the sum of W[j, l] over the members l != j of ``working``."""

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def _read_only(a: np.ndarray) -> np.ndarray:
+def read_only(a: np.ndarray) -> np.ndarray:
+    """A view of ``a`` that cannot be written through."""
     v = a.view()
     v.flags.writeable = False
     return v
@@ -83,17 +84,17 @@ class ModelView:
 
     @property
     def live(self) -> np.ndarray:
-        return _read_only(self._model.live)
+        return read_only(self._model.live)
 
     @property
     def allocation(self) -> np.ndarray:
         """Subtask -> agent (-1: none), read-only."""
-        return _read_only(self._model._allocation)
+        return read_only(self._model._allocation)
 
     @property
     def payments(self) -> np.ndarray:
         """What the initiator pays per subtask (NaN: nothing yet), read-only."""
-        return _read_only(self._model._payments)
+        return read_only(self._model._payments)
 
     @property
     def crashed_now(self) -> np.ndarray:
@@ -111,7 +112,7 @@ class ModelView:
 
     @property
     def hops(self) -> np.ndarray:
-        return _read_only(self._model.hops)
+        return read_only(self._model.hops)
 
     @property
     def graph(self):
