@@ -352,6 +352,9 @@ class CostModel:
 
 
 def _matrix(name: str, value) -> np.ndarray:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        arr = np.array(value, dtype=np.float64)  # a copy: the model makes its matrices read-only
+        return _check_costs(name, arr, value)
     try:
         rows = [[np.inf if v is None else v for v in row] for row in value]
         arr = np.array(rows, dtype=np.float64)
@@ -360,6 +363,10 @@ def _matrix(name: str, value) -> np.ndarray:
             arr = np.array(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise InputError(name, value, "must be a matrix of numbers (null for 'cannot execute')") from None
+    return _check_costs(name, arr, value)
+
+
+def _check_costs(name: str, arr: np.ndarray, value) -> np.ndarray:
     if arr.ndim != 2:
         raise InputError(name, value, "must be a two-dimensional matrix with rows of equal length")
     if np.isnan(arr).any():

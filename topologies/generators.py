@@ -8,6 +8,7 @@ from collections.abc import Callable
 import networkx as nx
 import numpy as np
 
+from topologies.complete import complete_arrays, edge_distances
 from topologies.errors import TopologyError
 from topologies.validate import validate
 
@@ -118,22 +119,17 @@ def build(
     >>> G.number_of_nodes(), all("pos" in d for _, d in G.nodes(data=True))
     (10, True)
     """
-    if kind not in _BUILDERS:
-        raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
-    if weights not in WEIGHTS:
-        raise TopologyError(f"weights = {weights!r}: unknown distribution; choose one of {', '.join(WEIGHTS)}")
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise TopologyError(f"n = {n!r}: the number of agents must be a whole number >= 1")
-    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
-        raise TopologyError(f"low, high = {low!r}, {high!r}: need 0 <= low <= high")
+    _check(kind, n, weights, low, high)
     rng = as_generator(seed)
+    if kind == "complete":
+        return complete_graph(*complete_arrays(int(n), rng, weights=weights, low=low, high=high, plane=plane))
     G = _BUILDERS[kind](int(n), rng, **params)
     if kind == "grid":
         cols = math.ceil(math.sqrt(n))
-        pos = {v: (float(v % cols), float(v // cols)) for v in G.nodes}
+        xy = np.array([(float(v % cols), float(v // cols)) for v in G.nodes])
     else:
         xy = rng.uniform(0.0, plane, size=(n, 2))
-        pos = {v: (float(xy[v, 0]), float(xy[v, 1])) for v in G.nodes}
+    pos = {v: (float(xy[v, 0]), float(xy[v, 1])) for v in G.nodes}
     nx.set_node_attributes(G, pos, "pos")
     edges = list(G.edges)
     if weights == "uniform":
@@ -143,7 +139,46 @@ def build(
     elif weights == "constant":
         w = np.full(len(edges), float(low))
     else:
-        w = np.array([math.dist(pos[u], pos[v]) for u, v in edges])
+        ends = np.array(edges, dtype=np.intp).reshape(-1, 2)
+        w = edge_distances(xy, ends[:, 0], ends[:, 1])
     nx.set_edge_attributes(G, dict(zip(edges, map(float, w))), "weight")
     G.graph["kind"] = kind
+    return validate(G)
+
+
+def _check(kind: str, n, weights: str, low: float, high: float) -> None:
+    if kind not in _BUILDERS:
+        raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
+    if weights not in WEIGHTS:
+        raise TopologyError(f"weights = {weights!r}: unknown distribution; choose one of {', '.join(WEIGHTS)}")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise TopologyError(f"n = {n!r}: the number of agents must be a whole number >= 1")
+    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
+        raise TopologyError(f"low, high = {low!r}, {high!r}: need 0 <= low <= high")
+
+
+def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, weights: str = "uniform",
+                      low: float = 1.0, high: float = 10.0, plane: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+    """``build("complete", n, ...)`` as arrays: positions (n, 2) and weights (n, n), the same draws.
+
+    :func:`complete_graph` turns them into the graph ``build`` returns.
+
+    Examples
+    --------
+    >>> pos, w = complete_topology(4, seed=1)
+    >>> G = build("complete", 4, seed=1)
+    >>> float(w[0, 3]) == G.edges[0, 3]["weight"], tuple(pos[2]) == G.nodes[2]["pos"]
+    (True, True)
+    """
+    _check("complete", n, weights, low, high)
+    return complete_arrays(int(n), as_generator(seed), weights=weights, low=low, high=high, plane=plane)
+
+
+def complete_graph(pos: np.ndarray, w: np.ndarray) -> nx.Graph:
+    """The networkx complete graph of positions ``pos`` and symmetric weights ``w``."""
+    n = pos.shape[0]
+    G = nx.Graph(kind="complete")
+    G.add_nodes_from((v, {"pos": (float(x), float(y))}) for v, (x, y) in enumerate(pos.tolist()))
+    rows, cols = np.triu_indices(n, 1)
+    G.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), w[rows, cols].tolist()))
     return validate(G)
