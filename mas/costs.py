@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from mas.errors import InputError
+from topologies.pairs import is_lazy
 
 
 def _finite_or_inf(x: float) -> float | str:
@@ -116,7 +117,9 @@ class CostModel:
     Parameters
     ----------
     C : array (m, n), execution costs, ``inf`` (or None in lists) = cannot execute.
-    P : array (n, n), transmission costs in the paper's layout.
+    P : array (n, n), transmission costs in the paper's layout, or a lazy
+        :class:`topologies.PairMatrix` from :func:`topologies.transmission_matrix`
+        (big topologies; then ``W`` is lazy too and rows are computed when read).
     kappa : exponent of the influence factor k ** -kappa, > 0 (the paper uses 2).
     agent_names : optional names of the n agents, for printing.
 
@@ -134,19 +137,18 @@ class CostModel:
 
     def __init__(self, C, P, kappa: float = 2.0, *, agent_names: Sequence[str] | None = None) -> None:
         self.C = _matrix("execution_cost", C)
-        self.P = _matrix("transmission_cost", P)
+        # a lazy P (topologies.PairMatrix, big topologies) comes from a validated graph: its rows are
+        # shortest paths and distances, computed when read, and W is its lazy pair sum
+        lazy = is_lazy(P)
+        self.P = P if lazy else _matrix("transmission_cost", P)
         m, n = self.C.shape
         if m < 1 or n < 1:
             raise InputError("execution_cost", self.C.shape, "needs at least one subtask and one agent")
         if self.P.shape != (n, n):
             raise InputError("transmission_cost", self.P.shape,
                              f"shape must be ({n}, {n}) to match execution_cost's {n} agents")
-        if not np.isfinite(self.P).all():
-            i, j = map(int, np.argwhere(~np.isfinite(self.P))[0])
-            raise InputError(f"transmission_cost[{i}][{j}]", self.P[i, j], "must be finite")
-        if np.any(np.diag(self.P) != 0):
-            i = int(np.flatnonzero(np.diag(self.P) != 0)[0])
-            raise InputError(f"transmission_cost[{i}][{i}]", self.P[i, i], "the diagonal must be 0")
+        if not lazy:
+            _check_pairs(self.P)
         none = np.flatnonzero(~np.isfinite(self.C).any(axis=1))
         if none.size:
             raise InputError(f"execution_cost[{int(none[0])}]", "all null/inf",
@@ -158,9 +160,10 @@ class CostModel:
         if agent_names is not None and len(agent_names) != n:
             raise InputError("agents", list(agent_names), f"needs {n} names, one per agent")
         self.agent_names = list(agent_names) if agent_names is not None else None
-        self.W = self.P + self.P.T  # what each unordered pair costs
+        self.W = self.P.pair_sum if lazy else self.P + self.P.T  # what each unordered pair costs
         for a in (self.C, self.P, self.W):
-            a.setflags(write=False)
+            if not lazy or a is self.C:
+                a.setflags(write=False)
 
     # -- sizes ---------------------------------------------------------------
     @property
@@ -349,6 +352,15 @@ class CostModel:
             working = self.evaluate(S).working if count_all or k == best_k else None
             rows.append(SweepRow(k, S, *values[k], working))
         return Sweep(rows, name, best_k)
+
+
+def _check_pairs(P: np.ndarray) -> None:
+    if not np.isfinite(P).all():
+        i, j = map(int, np.argwhere(~np.isfinite(P))[0])
+        raise InputError(f"transmission_cost[{i}][{j}]", P[i, j], "must be finite")
+    if np.any(np.diag(P) != 0):
+        i = int(np.flatnonzero(np.diag(P) != 0)[0])
+        raise InputError(f"transmission_cost[{i}][{i}]", P[i, i], "the diagonal must be 0")
 
 
 def _matrix(name: str, value) -> np.ndarray:

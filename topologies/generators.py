@@ -158,8 +158,10 @@ def _check(kind: str, n, weights: str, low: float, high: float) -> None:
 
 
 def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, weights: str = "uniform",
-                      low: float = 1.0, high: float = 10.0, plane: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+                      low: float = 1.0, high: float = 10.0, plane: float = 10.0, **_) -> tuple[np.ndarray, np.ndarray]:
     """``build("complete", n, ...)`` as arrays: positions (n, 2) and weights (n, n), the same draws.
+
+    Options of other kinds (``p``, ``k``, ``m``) are ignored, as ``build`` does.
 
     :func:`complete_graph` turns them into the graph ``build`` returns.
 

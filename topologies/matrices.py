@@ -10,7 +10,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from topologies.errors import TopologyError
-from topologies.pairs import DENSE_MAX_N, PairMatrix, pair_matrix
+from topologies import pairs
+from topologies.pairs import PairMatrix, pair_matrix
 from topologies.validate import validate
 
 
@@ -66,7 +67,7 @@ def _searches(G, nodes, weighted: bool, dense_max_n):
     def rows(src, graph=adj):
         return dijkstra(graph, directed=directed, indices=src, unweighted=not weighted)
 
-    limit = DENSE_MAX_N if dense_max_n is None else dense_max_n
+    limit = pairs.DENSE_MAX_N if dense_max_n is None else dense_max_n
     if len(nodes) <= limit:
         return rows(np.arange(len(nodes)))
     if not directed:

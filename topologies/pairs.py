@@ -56,8 +56,7 @@ class PairMatrix:
         self.bound = bound  # an upper bound on every entry, when one is known without computing rows
         self._columns: PairMatrix | None = None
         if not symmetric and column_function is not None:
-            self._columns = PairMatrix(n, column_function, dtype=dtype, column_function=row_function,
-                                       cache_bytes=cache_bytes, bound=bound)
+            self._columns = PairMatrix(n, column_function, dtype=dtype, cache_bytes=cache_bytes, bound=bound)
             self._columns._columns = self
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._keep = max(1, int(cache_bytes) // max(1, self.n * self.dtype.itemsize))
