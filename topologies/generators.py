@@ -10,10 +10,9 @@ import numpy as np
 
 from topologies.complete import complete_arrays, edge_distances
 from topologies.errors import TopologyError
+from topologies.kinds import KINDS, WEIGHTS
 from topologies.validate import validate
 
-KINDS = ("complete", "random", "small-world", "scale-free", "grid")
-WEIGHTS = ("uniform", "integer", "constant", "distance")
 
 
 def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:

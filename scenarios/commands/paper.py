@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scenarios.output import format_table, print_json
-from scenarios.paper import ROW6_NOTE, paper_table
 
 
 def register(sub) -> None:
@@ -16,6 +15,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from scenarios.paper import ROW6_NOTE, paper_table
+
     rows, best_k = paper_table()
     if args.plot:
         from scenarios.plots import plot_k_curves

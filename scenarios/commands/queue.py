@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mas.errors import InputError
-from mas.resources.queueing import mm1, mmc
 from scenarios.output import format_table, print_json
 
 FIGURES = ("rho", "P0", "erlang_c", "Lq", "L", "Wq", "W")
@@ -26,6 +25,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from mas.resources.queueing import mm1, mmc
+
     if not args.simulate:
         for opt in ("horizon", "seed"):
             if getattr(args, opt) is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from mas.instance import generate_instance, load_instance
-from mas.selection import STRATEGIES
 from scenarios.output import format_table, print_json
-from topologies import KINDS
+from topologies.kinds import KINDS
+
+#: the strategies of :mod:`mas.selection` (its registry; named here so the parser needs no numpy or scipy)
+STRATEGY_NAMES = ("exhaustive", "greedy", "local", "milp")
 
 
 def add_instance_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,6 +26,8 @@ def add_instance_arguments(p: argparse.ArgumentParser) -> None:
 
 def instance_from_args(args):
     """The Instance the arguments describe; errors name the missing option."""
+    from mas.instance import generate_instance, load_instance
+
     if args.instance:
         inst = load_instance(args.instance)
     else:
@@ -42,7 +45,7 @@ def register(sub) -> None:
     p = sub.add_parser("sweep", help="best participant set, D and G for every k",
                        description="The k-sweep of the cost model on an instance file or a generated one.")
     add_instance_arguments(p)
-    p.add_argument("--strategy", choices=sorted(STRATEGIES) + ["auto"], default="auto",
+    p.add_argument("--strategy", choices=[*STRATEGY_NAMES, "auto"], default="auto",
                    help="exhaustive (exact, n <= 30), milp (exact), greedy, local (greedy + swaps); "
                         "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
