@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from protocols import names
-from scenarios.commands.sweep import add_instance_arguments, instance_from_args
+from scenarios.commands.sweep import add_instance_arguments, instance_from_args, progress
 from scenarios.output import format_table, print_json
 
 
@@ -42,7 +42,16 @@ def register(sub) -> None:
 def run(args) -> int:
     from scenarios.negotiation import negotiation_report
 
-    inst = instance_from_args(args)
+    with progress(args, 2, "negotiate: topology and cost matrices") as bar:
+        inst = instance_from_args(args)
+        bar.advance()
+        bar.stage(f"negotiate: {args.protocol} on {inst.n} agents, then the centralized optimum")
+        report = _report(args, inst, negotiation_report)
+        bar.advance()
+    return _show(args, report)
+
+
+def _report(args, inst, negotiation_report) -> dict:
     options = {}
     if args.hops is not None:
         if args.protocol not in ("cnp", "first-price", "vickrey"):
@@ -51,6 +60,10 @@ def run(args) -> int:
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
                                 protocol_options=options, **model_options(args))
     report["topology"] = args.topology or args.instance
+    return report
+
+
+def _show(args, report) -> int:
     if args.json:
         print_json(report)
         return 0

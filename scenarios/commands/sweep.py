@@ -22,6 +22,15 @@ def add_instance_arguments(p: argparse.ArgumentParser) -> None:
                    help="probability that an agent cannot execute a subtask (generated instances)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--kappa", type=float, default=None, help="exponent of k in G (default: the instance's, else 2)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr (there is none when stderr "
+                                                       "is not a terminal)")
+
+
+def progress(args, steps: int, label: str):
+    """A bar over the command's long steps (stderr; off with --quiet or when not a terminal)."""
+    from scenarios.progress import Progress
+
+    return Progress(steps, label, enabled=False if args.quiet else None)
 
 
 def instance_from_args(args):
@@ -54,9 +63,20 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    inst = instance_from_args(args)
-    model = inst.cost_model()
-    sweep = model.sweep(args.strategy)
+    with progress(args, 3, "sweep: topology and cost matrices") as bar:
+        inst = instance_from_args(args)
+        model = inst.cost_model()
+        bar.advance()
+        bar.stage(f"sweep: choosing participants for k = 1..{model.n}")
+        sweep = model.sweep(args.strategy)
+        bar.advance()
+        bar.stage("sweep: writing")
+        code = _show(args, model, sweep)
+        bar.advance()
+    return code
+
+
+def _show(args, model, sweep) -> int:
     if args.plot:
         from scenarios.plots import plot_k_curves
 
