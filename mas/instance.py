@@ -70,7 +70,7 @@ class Instance:
         C = self.execution_cost
         d = {
             "execution_cost": [[None if not np.isfinite(v) else float(v) for v in row] for row in C],
-            "transmission_cost": self.transmission_cost.tolist(),
+            "transmission_cost": np.asarray(self.transmission_cost).tolist(),  # a lazy P computes every row
             "kappa": self.kappa,
         }
         if self.agent_names is not None:

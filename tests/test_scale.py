@@ -183,3 +183,12 @@ def test_parser_strategy_names_are_the_registry():
     from scenarios.commands.sweep import STRATEGY_NAMES
 
     assert sorted(STRATEGY_NAMES) == sorted(STRATEGIES.names())
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 400), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+def test_random_graph_in_numpy_is_networkx_gnp(n, p, seed):
+    from topologies.generators import _gnp
+
+    G, H = nx.gnp_random_graph(n, p, seed=seed), _gnp(n, p, seed)
+    assert list(G.edges) == list(H.edges) and all(list(G.adj[v]) == list(H.adj[v]) for v in G)

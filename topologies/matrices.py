@@ -80,8 +80,14 @@ def _positions(G: nx.Graph, nodes) -> np.ndarray:
 
 
 def _distance_rows(pos: np.ndarray, src) -> np.ndarray:
-    diff = pos[np.asarray(src)][:, None, :] - pos[None, :, :]
-    return np.sqrt((diff**2).sum(-1))
+    # dx*dx + dy*dy is what ((p - q)**2).sum(-1) computes, without an (k, n, 2) temporary
+    src = np.asarray(src)
+    dx = pos[src, 0][:, None] - pos[None, :, 0]
+    dy = pos[src, 1][:, None] - pos[None, :, 1]
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return np.sqrt(dx, out=dx)
 
 
 def movement_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
