@@ -118,7 +118,7 @@ def test_greedy_stopping_once_D_rises_finds_the_best_prefix(n, m, seed, q):
 
 def test_cost_model_on_lazy_P_agrees_with_dense(monkeypatch):
     dense = generate_instance("small-world", 60, 25, seed=4, infeasible_prob=0.2)
-    monkeypatch.setattr(pairs, "DENSE_MAX_N", 10)
+    monkeypatch.setattr(pairs, "COST_DENSE_MAX_N", 10)
     lazy = generate_instance("small-world", 60, 25, seed=4, infeasible_prob=0.2)
     assert topologies.is_lazy(lazy.transmission_cost)
     a, b = dense.cost_model(), lazy.cost_model()
@@ -140,6 +140,7 @@ def test_negotiation_on_lazy_matrices_is_the_same_run(monkeypatch):
     runs = []
     for limit in (10**9, 10):
         monkeypatch.setattr(pairs, "DENSE_MAX_N", limit)
+        monkeypatch.setattr(pairs, "COST_DENSE_MAX_N", limit)
         inst = generate_instance("scale-free", 80, 12, seed=3)
         result, model = negotiate(inst, "cnp", seed=2, loss=0.1, kswap=2)
         runs.append((result.to_dict(), type(model.channel.latency).__name__))

@@ -110,7 +110,7 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     negotiation directions plus one movement, which equals the undirected pair
     cost when both directions cost the same.
 
-    Above ``dense_max_n`` agents (default :data:`topologies.pairs.DENSE_MAX_N`)
+    Above ``dense_max_n`` agents (default :data:`topologies.pairs.COST_DENSE_MAX_N`)
     P is a :class:`topologies.pairs.PairMatrix` (rows computed when read) with
     ``P.pair_sum``, the lazy ``P + P.T``.
 
@@ -134,6 +134,7 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     """
     validate(G)
     nodes = _nodes(G, nodelist)
+    dense_max_n = pairs.COST_DENSE_MAX_N if dense_max_n is None else dense_max_n
     neg = negotiation_costs(G, nodes, dense_max_n=dense_max_n)
     move = movement_costs(G, nodes, dense_max_n=dense_max_n)
     directed = directed if directed is not None else G.is_directed()

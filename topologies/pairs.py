@@ -26,8 +26,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-#: up to this many agents pair matrices are plain numpy arrays
-DENSE_MAX_N = 6000
+#: up to this many agents pair matrices (hops, negotiation and movement costs) are plain numpy arrays
+DENSE_MAX_N = 2000
+#: the same for the paper's P (:func:`topologies.transmission_matrix`): a k-sweep reads all of it, so it
+#: stays dense further (200 MB at n = 5000; 3.2 GB at n = 20000, where it is lazy)
+COST_DENSE_MAX_N = 6000
 #: rows kept by a PairMatrix, in bytes
 CACHE_BYTES = 256 * 2**20
 
