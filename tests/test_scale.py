@@ -193,3 +193,13 @@ def test_random_graph_in_numpy_is_networkx_gnp(n, p, seed):
 
     G, H = nx.gnp_random_graph(n, p, seed=seed), _gnp(n, p, seed)
     assert list(G.edges) == list(H.edges) and all(list(G.adj[v]) == list(H.adj[v]) for v in G)
+
+
+def test_all_pairs_search_split_between_processes_is_the_same(monkeypatch):
+    import topologies.matrices as matrices
+
+    G = topologies.build("scale-free", 120, seed=5)
+    serial = topologies.negotiation_costs(G)
+    monkeypatch.setattr(matrices, "PARALLEL_MIN_N", 10)
+    assert np.array_equal(topologies.negotiation_costs(G), serial)
+    assert np.array_equal(topologies.hop_counts(G), shortest_path(nx.to_scipy_sparse_array(G), unweighted=True))

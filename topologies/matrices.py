@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Sequence
 
 import networkx as nx
@@ -69,10 +71,39 @@ def _searches(G, nodes, weighted: bool, dense_max_n):
 
     limit = pairs.DENSE_MAX_N if dense_max_n is None else dense_max_n
     if len(nodes) <= limit:
-        return rows(np.arange(len(nodes)))
+        return _all_rows(rows, len(nodes))
     if not directed:
         return PairMatrix(len(nodes), rows, symmetric=True)
     return PairMatrix(len(nodes), rows, column_function=lambda src: rows(src, adj.T.tocsr()))
+
+
+#: from this many agents an all-pairs search is split between two processes (where fork exists)
+PARALLEL_MIN_N = 3000
+
+
+def _all_rows(rows, n: int) -> np.ndarray:
+    """``rows(arange(n))``; on two or more cores, the second half of the sources in a forked child.
+
+    scipy's Dijkstra holds the GIL, so threads do not help; the child writes its
+    rows into shared memory and leaves with ``os._exit``, nothing else.
+    """
+    if n < PARALLEL_MIN_N or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return rows(np.arange(n))
+    half = n // 2
+    out = np.ndarray((n, n), dtype=np.float64, buffer=mmap.mmap(-1, n * n * 8))
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            out[half:] = rows(np.arange(half, n))
+            code = 0
+        finally:
+            os._exit(code)
+    out[:half] = rows(np.arange(half))
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:  # the child failed: do its half here
+        out[half:] = rows(np.arange(half, n))
+    return np.array(out)  # an ordinary array, off the shared mapping
 
 
 def _positions(G: nx.Graph, nodes) -> np.ndarray:
