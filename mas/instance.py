@@ -10,6 +10,8 @@ File format (the layout of the seed paper's example)::
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,13 +25,21 @@ from mas.errors import InputError
 
 @dataclass
 class Instance:
-    """C, P and kappa, plus the topology they came from when there is one."""
+    """C, P and kappa, plus the topology they came from when there is one.
+
+    ``graph`` may be built only when first read (``graph_builder``): a
+    generated complete topology of 5,000 agents is 12.5 million networkx edges,
+    which the cost model never needs. ``transmission_cost`` is a
+    :class:`topologies.PairMatrix` (rows on demand) above
+    :data:`topologies.pairs.DENSE_MAX_N` agents.
+    """
 
     execution_cost: np.ndarray
     transmission_cost: np.ndarray
     kappa: float = 2.0
     agent_names: list[str] | None = None
-    graph: nx.Graph | None = field(default=None, repr=False)
+    graph: nx.Graph | None = field(default=None, repr=False, compare=False)
+    graph_builder: Callable[[], nx.Graph] | None = field(default=None, repr=False, compare=False)
 
     def cost_model(self, participation: str = "participants") -> CostModel:
         """The instance's CostModel; ``participation`` counts lambda in G (see :class:`CostModel`)."""
@@ -62,12 +72,26 @@ class Instance:
         C = self.execution_cost
         d = {
             "execution_cost": [[None if not np.isfinite(v) else float(v) for v in row] for row in C],
-            "transmission_cost": self.transmission_cost.tolist(),
+            "transmission_cost": np.asarray(self.transmission_cost).tolist(),  # a lazy P computes every row
             "kappa": self.kappa,
         }
         if self.agent_names is not None:
             d["agents"] = list(self.agent_names)
         return d
+
+
+def _get_graph(self) -> nx.Graph | None:
+    if self._graph is None and self.graph_builder is not None:
+        self._graph = self.graph_builder()
+    return self._graph
+
+
+def _set_graph(self, graph: nx.Graph | None) -> None:
+    self._graph = graph
+
+
+# after the dataclass is made, so its __init__ still takes ``graph``: reading it builds it when needed
+Instance.graph = property(_get_graph, _set_graph, doc="The topology, built on first read if it was deferred.")
 
 
 def instance_from_dict(data: dict, source: str = "instance") -> Instance:
@@ -144,10 +168,17 @@ def generate_instance(
         G = topologies.validate(topology)
         if G.number_of_nodes() != agents:
             raise InputError("agents", agents, f"the topology has {G.number_of_nodes()} nodes")
+    elif topology == "complete":
+        pos, w = topologies.complete_topology(agents, seed=rng, **topology_params)
+        P = topologies.complete_transmission(pos, w, metric=topology_params.get("weights") == "distance")
+        G = None
     else:
         G = topologies.build(topology, agents, seed=rng, **topology_params)
-    nodes = list(G.nodes)
-    P = topologies.transmission_matrix(G, nodes)
+    if G is not None:
+        nodes = list(G.nodes)
+        P = topologies.transmission_matrix(G, nodes)
+    else:
+        nodes = list(range(agents))
     C = rng.integers(cost_low, cost_high + 1, size=(subtasks, agents)).astype(float)
     if infeasible_prob > 0:
         blocked = rng.random(C.shape) < infeasible_prob
@@ -155,4 +186,6 @@ def generate_instance(
         blocked[np.arange(subtasks), keep] = False
         C[blocked] = np.inf
     names = None if nodes == list(range(agents)) else [str(v) for v in nodes]
+    if G is None:
+        return Instance(C, P, float(kappa), names, graph_builder=lambda: topologies.complete_graph(pos, w))
     return Instance(C, P, float(kappa), names, G)

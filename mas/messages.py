@@ -23,6 +23,7 @@ from enum import IntEnum
 import numpy as np
 
 from mas.errors import InputError
+from topologies.pairs import is_lazy
 
 
 class Performative(IntEnum):
@@ -105,6 +106,11 @@ def write_trace(path, messages: np.ndarray) -> int:
     return int(messages.size)
 
 
+def _hop_latency(hops: np.ndarray) -> np.ndarray:
+    """A message takes one tick per hop, at least one."""
+    return np.maximum(np.where(np.isfinite(hops), hops, 0), 1).astype(np.int32)
+
+
 class Channel:
     """Delivers messages over the topology with latency, cost and seeded loss.
 
@@ -112,6 +118,8 @@ class Channel:
     ----------
     hops : (n, n) hop counts on shortest paths (:func:`topologies.hop_counts`).
     costs : (n, n) negotiation cost of every pair (:func:`topologies.negotiation_costs`).
+        Either may be a lazy :class:`topologies.PairMatrix` (big topologies):
+        then only the rows of the agents that send are computed.
     rng : int or numpy Generator for the loss draws.
     loss : probability that a message is lost, in [0, 1).
     latency : fixed latency in ticks instead of the hop count.
@@ -124,8 +132,8 @@ class Channel:
 
     def __init__(self, hops, costs, *, rng=None, loss: float = 0.0, latency: int | None = None,
                  keep: bool = False) -> None:
-        self.hops = np.asarray(hops)
-        self.costs = np.asarray(costs, dtype=np.float64)
+        self.hops = hops if is_lazy(hops) else np.asarray(hops)
+        self.costs = costs if is_lazy(costs) else np.asarray(costs, dtype=np.float64)
         n = self.costs.shape[0]
         if self.hops.shape != (n, n) or self.costs.shape != (n, n):
             raise InputError("hops", self.hops.shape, f"hops and costs must both be ({n}, {n})")
@@ -133,8 +141,12 @@ class Channel:
             raise InputError("loss", loss, "must be a probability in [0, 1)")
         if latency is not None and int(latency) < 1:
             raise InputError("latency", latency, "must be a whole number of ticks >= 1")
-        finite = np.where(np.isfinite(self.hops), self.hops, 0)
-        self.latency = (np.maximum(finite, 1) if latency is None else np.full((n, n), int(latency))).astype(np.int32)
+        if latency is not None:  # one number for every pair: a read-only view, no n x n array
+            self.latency = np.broadcast_to(np.int32(latency), (n, n))
+        elif is_lazy(self.hops):  # big topologies: latency rows from hop rows, when read
+            self.latency = self.hops.derive(_hop_latency, dtype=np.int32)
+        else:
+            self.latency = _hop_latency(self.hops)
         self.loss = float(loss)
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self._pending: dict[int, list[np.ndarray]] = {}

@@ -130,7 +130,7 @@ def _greedy_prefixes(costs, lower) -> Optimum:
     """The best prefix of greedy's order, D of every prefix at once (running minima, running pair sums)."""
     from mas.selection.greedy import greedy_order
 
-    o = np.asarray(greedy_order(costs), dtype=np.intp)
+    o = np.asarray(greedy_order(costs, until_rising=True), dtype=np.intp)
     execution = np.minimum.accumulate(costs.C[:, o], axis=1).sum(axis=0)
     pairs = np.cumsum(np.tril(costs.W[np.ix_(o, o)], -1).sum(axis=1))
     k = int(np.argmin(execution + pairs)) + 1

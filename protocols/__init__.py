@@ -7,5 +7,14 @@
 
 from protocols.registry import PROTOCOLS, create, get, names, register  # noqa: F401
 from protocols import contract_net, auctions, ssi, cbba, neighbour, join, icnp  # noqa: E402,F401,I001  (registration order = names() order)
-from protocols.kswap import kswap  # noqa: E402,F401
-from protocols.run import negotiate  # noqa: E402,F401
+from protocols.kswap import kswap  # noqa: E402,F401  (eager: the submodule of the same name would shadow a lazy one)
+
+
+def __getattr__(name: str):
+    # running a protocol needs the Mesa model; naming the protocols (``mas --help``) does not
+    if name == "negotiate":
+        from protocols.run import negotiate
+
+        globals()[name] = negotiate
+        return negotiate
+    raise AttributeError(f"module 'protocols' has no attribute {name!r}")

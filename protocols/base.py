@@ -27,6 +27,15 @@ def check_bids(bids: str) -> str:
     return bids
 
 
+def bid_options(protocol: str, bids: str) -> dict:
+    """The protocol option for ``--bids`` (``join`` bids the marginal cost only, and takes none)."""
+    if protocol == "join":
+        if bids != "marginal":
+            raise InputError("--bids", bids, "the join protocol bids the marginal cost of D only")
+        return {}
+    return {"bids": check_bids(bids)}
+
+
 @dataclass
 class StepResult:
     """What one tick did: finished or not."""

@@ -42,7 +42,6 @@ winner crashed, is reported unallocated with the reason.
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from mas.errors import InputError
@@ -296,6 +295,8 @@ class CBBA(Mechanism):
         self._ledger(state)
         winners = self.z[np.flatnonzero(state.live)[0]] if state.live.any() else np.full(state.m, NONE)
         live_graph = state.graph.subgraph(np.flatnonzero(state.live).tolist())
+        import networkx as nx  # noqa: PLC0415  (only here; naming the protocols stays light)
+
         split = live_graph.number_of_nodes() > 0 and not nx.is_connected(live_graph)
         for t in np.flatnonzero(state.allocation < 0).tolist():
             if self.claims[t] > 1:

@@ -18,15 +18,7 @@ from mas.errors import InputError
 from mas.optimum import Optimum, optimum
 from mas.selection import STRATEGIES, resolve
 from protocols import names, negotiate
-
-
-def protocol_options(protocol: str, bids: str) -> dict:
-    """The ``--bids`` option for ``protocol`` (join bids the marginal cost only)."""
-    if protocol == "join":
-        if bids != "marginal":
-            raise ValueError(f"--bids {bids}: the join protocol bids the marginal cost of D only")
-        return {}
-    return {"bids": bids}
+from protocols.base import bid_options
 
 
 def gap(D: float, best: Optimum, complete: bool = True) -> float | None:
@@ -117,7 +109,7 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, participation:
     best = optimum(instance.cost_model(participation))
     rows = []
     for name in names():
-        options = protocol_options(name, "marginal" if name == "join" else bids)
+        options = bid_options(name, "marginal" if name == "join" else bids)
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
                                **model_options)
         rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"], "gap": None, "gap_D": d["gap"],

@@ -30,9 +30,58 @@ def to_jsonable(value: Any) -> Any:
 
 
 def print_json(obj: Any, stream=None) -> None:
-    """Print ``obj`` as JSON; numpy values become plain numbers, infinity the string "inf"."""
-    json.dump(to_jsonable(obj), stream or sys.stdout, indent=2)
-    (stream or sys.stdout).write("\n")
+    """Print ``obj`` as JSON; numpy values become plain numbers, infinity the string "inf".
+
+    The text is exactly ``json.dump(to_jsonable(obj), indent=2)``'s, but written
+    list by list: a k-sweep of 5,000 agents holds 12.5 million agent numbers, which
+    json's pure-Python indenting encoder takes about a minute to print.
+
+    Examples
+    --------
+    >>> import io, numpy as np
+    >>> out = io.StringIO(); print_json({"S": np.arange(2), "G": float("inf")}, out)
+    >>> out.getvalue() == json.dumps({"S": [0, 1], "G": "inf"}, indent=2) + chr(10)
+    True
+    """
+    stream = stream or sys.stdout
+    stream.writelines(_chunks(obj, 0))
+    stream.write("\n")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _chunks(value: Any, level: int):
+    """``json.dumps(to_jsonable(value), indent=2)`` in pieces (one per list or dict item)."""
+    if hasattr(value, "tolist") and not isinstance(value, _SCALARS):
+        value = value.tolist()
+    if isinstance(value, Mapping):
+        if not value:
+            yield "{}"
+            return
+        inner = "\n" + "  " * (level + 1)
+        first = True
+        for k, v in value.items():
+            yield ("{" if first else ",") + inner + json.dumps(str(k)) + ": "
+            first = False
+            yield from _chunks(v, level + 1)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            yield "[]"
+            return
+        inner = "\n" + "  " * (level + 1)
+        if all(type(v) is int for v in value):  # the bulk of big outputs: agent numbers
+            yield "[" + inner + ("," + inner).join(map(str, value)) + "\n" + "  " * level + "]"
+            return
+        first = True
+        for v in value:
+            yield "[" + inner if first else "," + inner
+            first = False
+            yield from _chunks(v, level + 1)
+        yield "\n" + "  " * level + "]"
+    else:
+        yield json.dumps(to_jsonable(value))
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

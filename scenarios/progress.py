@@ -40,6 +40,13 @@ class Progress:
         self._last = 0.0
         self._next_line = 1
 
+    def stage(self, label: str) -> None:
+        """Name the step now running (for work counted in a few long steps) and redraw."""
+        self.label = label
+        if self.enabled:
+            self._last = time.monotonic()
+            self._draw(self._last)
+
     def advance(self, n: int = 1) -> None:
         self.done += n
         now = time.monotonic()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import shortest_path
+from scipy.sparse.csgraph import dijkstra
 
 from topologies.errors import TopologyError
+from topologies import pairs
+from topologies.pairs import PairMatrix, pair_matrix
 from topologies.validate import validate
 
 
@@ -32,11 +36,14 @@ def _nodes(G: nx.Graph, nodelist: Sequence | None) -> list:
     return nodes
 
 
-def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None) -> np.ndarray:
+def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
     """Cheapest negotiation cost between every ordered pair (shortest weighted path).
 
     Agents that are not adjacent negotiate indirectly along the cheapest path.
     Symmetric for an undirected graph; for a DiGraph entry [j, l] is from j to l.
+    Above ``dense_max_n`` agents (default :data:`topologies.pairs.DENSE_MAX_N`) a
+    :class:`topologies.pairs.PairMatrix` whose rows are Dijkstra searches run
+    when read.
 
     Examples
     --------
@@ -45,24 +52,84 @@ def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None) -> np.ndarr
     4.0
     """
     nodes = _nodes(G, nodelist)
-    return shortest_path(_adjacency(G, nodes, True), method="D", directed=G.is_directed())
+    return _searches(G, nodes, True, dense_max_n)
 
 
-def hop_counts(G: nx.Graph, nodelist: Sequence | None = None) -> np.ndarray:
-    """Number of hops on a shortest path between every ordered pair (message latency)."""
+def hop_counts(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
+    """Number of hops on a shortest path between every ordered pair (message latency); lazy like
+    :func:`negotiation_costs` above ``dense_max_n`` agents."""
     nodes = _nodes(G, nodelist)
-    return shortest_path(_adjacency(G, nodes, False), method="D", directed=G.is_directed(), unweighted=True)
+    return _searches(G, nodes, False, dense_max_n)
 
 
-def movement_costs(G: nx.Graph, nodelist: Sequence | None = None) -> np.ndarray:
+def _searches(G, nodes, weighted: bool, dense_max_n):
+    directed = G.is_directed()
+    adj = _adjacency(G, nodes, weighted)
+
+    def rows(src, graph=adj):
+        return dijkstra(graph, directed=directed, indices=src, unweighted=not weighted)
+
+    limit = pairs.DENSE_MAX_N if dense_max_n is None else dense_max_n
+    if len(nodes) <= limit:
+        return _all_rows(rows, len(nodes))
+    if not directed:
+        return PairMatrix(len(nodes), rows, symmetric=True)
+    return PairMatrix(len(nodes), rows, column_function=lambda src: rows(src, adj.T.tocsr()))
+
+
+#: from this many agents an all-pairs search is split between two processes (where fork exists)
+PARALLEL_MIN_N = 3000
+
+
+def _all_rows(rows, n: int) -> np.ndarray:
+    """``rows(arange(n))``; on two or more cores, the second half of the sources in a forked child.
+
+    scipy's Dijkstra holds the GIL, so threads do not help; the child writes its
+    rows into shared memory and leaves with ``os._exit``, nothing else.
+    """
+    if n < PARALLEL_MIN_N or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return rows(np.arange(n))
+    half = n // 2
+    out = np.ndarray((n, n), dtype=np.float64, buffer=mmap.mmap(-1, n * n * 8))
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            out[half:] = rows(np.arange(half, n))
+            code = 0
+        finally:
+            os._exit(code)
+    out[:half] = rows(np.arange(half))
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:  # the child failed: do its half here
+        out[half:] = rows(np.arange(half, n))
+    return np.array(out)  # an ordinary array, off the shared mapping
+
+
+def _positions(G: nx.Graph, nodes) -> np.ndarray:
+    return np.array([G.nodes[v]["pos"] for v in nodes], dtype=float)
+
+
+def _distance_rows(pos: np.ndarray, src) -> np.ndarray:
+    # dx*dx + dy*dy is what ((p - q)**2).sum(-1) computes, without an (k, n, 2) temporary
+    src = np.asarray(src)
+    dx = pos[src, 0][:, None] - pos[None, :, 0]
+    dy = pos[src, 1][:, None] - pos[None, :, 1]
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return np.sqrt(dx, out=dx)
+
+
+def movement_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
     """Euclidean distance between the positions of every pair of agents."""
     nodes = _nodes(G, nodelist)
-    pos = np.array([G.nodes[v]["pos"] for v in nodes], dtype=float)
-    diff = pos[:, None, :] - pos[None, :, :]
-    return np.sqrt((diff**2).sum(-1))
+    pos = _positions(G, nodes)
+    return pair_matrix(len(nodes), lambda src: _distance_rows(pos, src), dense_max_n=dense_max_n, symmetric=True)
 
 
-def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, directed: bool | None = None) -> np.ndarray:
+def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, directed: bool | None = None,
+                        dense_max_n: int | None = None):
     """The paper's P (n x n) for topology ``G``.
 
     Above the diagonal the negotiation cost (shortest weighted path), below it
@@ -74,11 +141,16 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     negotiation directions plus one movement, which equals the undirected pair
     cost when both directions cost the same.
 
+    Above ``dense_max_n`` agents (default :data:`topologies.pairs.COST_DENSE_MAX_N`)
+    P is a :class:`topologies.pairs.PairMatrix` (rows computed when read) with
+    ``P.pair_sum``, the lazy ``P + P.T``.
+
     Parameters
     ----------
     G : a topology that passes :func:`topologies.validate`.
     nodelist : row/column order; default ``list(G.nodes)``.
     directed : force the directed variant on or off.
+    dense_max_n : largest n returned as a numpy array.
 
     Raises
     ------
@@ -93,13 +165,60 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     """
     validate(G)
     nodes = _nodes(G, nodelist)
-    neg = negotiation_costs(G, nodes)
-    move = movement_costs(G, nodes)
+    dense_max_n = pairs.COST_DENSE_MAX_N if dense_max_n is None else dense_max_n
+    neg = negotiation_costs(G, nodes, dense_max_n=dense_max_n)
+    move = movement_costs(G, nodes, dense_max_n=dense_max_n)
+    directed = directed if directed is not None else G.is_directed()
+    if isinstance(neg, np.ndarray):
+        return _dense_transmission(neg, move, directed)
+    pos = _positions(G, nodes)
+    # a shortest path is no longer than all edges together; no two agents are farther apart than the box's diagonal
+    bound = float(sum(w for _, _, w in G.edges(data="weight", default=1.0))) + float(np.hypot(*np.ptp(pos, axis=0)))
+    return lazy_transmission(neg, move, directed, bound=bound)
+
+
+def _dense_transmission(neg: np.ndarray, move: np.ndarray, directed: bool) -> np.ndarray:
     if not np.isfinite(neg).all():
         raise TopologyError("topology: some agents cannot reach each other")
-    if directed if directed is not None else G.is_directed():
+    if directed:
         P = (neg + move) / 2.0
     else:
         P = np.where(np.triu(np.ones_like(neg, dtype=bool), 1), neg, move)
     np.fill_diagonal(P, 0.0)
+    return P
+
+
+def lazy_transmission(neg: PairMatrix, move: PairMatrix, directed: bool, *, bound: float | None = None) -> PairMatrix:
+    """P and ``P.pair_sum`` (= P + P.T) as lazy matrices over lazy negotiation and movement costs."""
+    n = neg.n
+
+    def own(src, values):
+        src = np.asarray(src)
+        values[np.arange(src.size), src] = 0.0
+        return values
+
+    if directed:
+        def rows(src):
+            return own(src, (neg.rows(src) + move.rows(src)) / 2.0)
+
+        def cols(src):
+            return own(src, (neg.T.rows(src) + move.rows(src)) / 2.0)
+
+        def sums(src):
+            return own(src, (neg.rows(src) + neg.T.rows(src)) / 2.0 + move.rows(src))
+
+        P = PairMatrix(n, rows, column_function=cols, bound=bound)
+    else:
+        def upper(src, first, second):
+            src = np.asarray(src)
+            above = np.arange(n)[None, :] > src[:, None]
+            return own(src, np.where(above, first(src), second(src)))
+
+        P = PairMatrix(n, lambda src: upper(src, neg.rows, move.rows),
+                       column_function=lambda src: upper(src, move.rows, neg.rows), bound=bound)
+
+        def sums(src):
+            return own(src, neg.rows(src) + move.rows(src))
+
+    P.pair_sum = PairMatrix(n, sums, symmetric=True, bound=None if bound is None else 2 * bound)
     return P

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import networkx as nx
-
 from topologies.errors import TopologyError
 
 
@@ -26,11 +24,14 @@ def validate(G: nx.Graph) -> nx.Graph:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.path_graph(2); G.add_edge(0, 1, weight=1.0)
     >>> nx.set_node_attributes(G, {0: (0, 0), 1: (1, 0)}, "pos")
     >>> validate(G) is G
     True
     """
+    import networkx as nx  # noqa: PLC0415  (here: the package exports this function without importing networkx)
+
     if G.number_of_nodes() == 0:
         raise TopologyError("topology: the graph has no nodes")
     missing = [v for v, pos in G.nodes(data="pos") if pos is None]

@@ -10,6 +10,8 @@ find them the same way; a new strategy is one new module imported below.
 
 from __future__ import annotations
 
+import bisect
+
 from mas.registry import Registry
 
 STRATEGIES = Registry("strategy", also=("auto",))
@@ -28,8 +30,15 @@ class NestedSets(dict):
     """
 
     def __init__(self, order, ks) -> None:
-        super().__init__({k: sorted(order[:k]) for k in ks if k <= len(order)})
         self.order = list(order)
+        wanted = set(ks)
+        sets, prefix = {}, []
+        # one insertion per agent instead of sorting every prefix (n = 5000: 12.5 million entries)
+        for k, j in enumerate(self.order[: max(wanted, default=0)], start=1):
+            bisect.insort(prefix, j)
+            if k in wanted:
+                sets[k] = prefix.copy()
+        super().__init__({k: sets[k] for k in ks if k in sets})
 
 
 def resolve(name: str | None, model) -> str:

@@ -26,18 +26,26 @@ from mas.selection import NestedSets, register
 WORKING_TRIES = 32
 
 
-def _cover_cost(C: np.ndarray, W: np.ndarray) -> np.ndarray:
+def _cover_cost(C: np.ndarray, W) -> np.ndarray:
     """C with inf replaced by a cost larger than any feasible D, so covering comes first."""
     finite = np.isfinite(C)
-    big = (np.where(finite, C, 0).max(axis=1).sum() + W.sum() / 2.0 + 1.0) * 2.0
+    if finite.all():
+        return C
+    n = W.shape[0]
+    pairs = W.sum() / 2.0 if isinstance(W, np.ndarray) else n * (n - 1) / 2.0 * W.bound
+    big = (np.where(finite, C, 0).max(axis=1).sum() + pairs + 1.0) * 2.0
     return np.where(finite, C, big)
 
 
-def greedy_order(model, *, working: bool = False) -> list[int]:
+def greedy_order(model, *, working: bool = False, until_rising: bool = False) -> list[int]:
     """Agents in the order greedy adds them (ties: lowest index); prefix k is greedy's S_k.
 
     With ``working`` only agents that keep every member of the prefix working
     are added, and the order may stop before n (see the module docstring).
+    ``until_rising`` stops after the first agent that does not lower D. Every
+    agent's marginal cost only grows as S grows (its pair cost to S grows, its
+    saving shrinks), so D along the path falls and then only rises: the best D
+    of any prefix is in the shorter order, and only its rows of W are read.
 
     Examples
     --------
@@ -70,6 +78,8 @@ def greedy_order(model, *, working: bool = False) -> list[int]:
         else:
             j = int(marginal.argmin())
         order.append(j)
+        if until_rising and marginal[j] >= 0:
+            break
         taken[j] = True
         pair_to_s += W[j]
         lowered = np.flatnonzero(Cm[:, j] < cur)

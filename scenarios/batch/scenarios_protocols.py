@@ -17,7 +17,8 @@ from protocols.base import BIDS
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
 from scenarios.batch.scenarios_cost import check_costs, topology_params
-from scenarios.negotiation import negotiation_report, protocol_options
+from protocols.base import bid_options
+from scenarios.negotiation import negotiation_report
 
 # the instance is drawn exactly as cost-sweep draws it (same parameters, same seed -> same instance)
 _INSTANCE = [p for p in COST_PARAMS if p.name != "strategy"]
@@ -77,7 +78,7 @@ def protocol_compare(params: dict, seed: int) -> dict:
     """
     report = negotiation_report(make_instance(params, seed), params["protocol"], seed=seed,
                                 kswap=params["kswap"] or None, participation=params["lambda"],
-                                protocol_options=protocol_options(params["protocol"], params["bids"]),
+                                protocol_options=bid_options(params["protocol"], params["bids"]),
                                 **model_options(params))
     msgs = report["messages"]
     out = {

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from protocols import names
-from protocols.base import BIDS
+from protocols.base import BIDS, bid_options
 from scenarios.commands.options import nonnegative_int, positive_int, probability
-from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
-from scenarios.negotiation import protocol_options
+from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args, progress
 from scenarios.output import format_table, print_json
 
 
@@ -80,8 +79,17 @@ def pricing_arguments(args) -> dict:
 def run(args) -> int:
     from scenarios.negotiation import negotiation_report
 
-    inst = instance_from_args(args)
-    options = protocol_options(args.protocol, args.bids)
+    with progress(args, 2, "negotiate: topology and cost matrices") as bar:
+        inst = instance_from_args(args)
+        bar.advance()
+        bar.stage(f"negotiate: {args.protocol} on {inst.n} agents, then the centralized optimum")
+        report = _report(args, inst, negotiation_report)
+        bar.advance()
+    return _show(args, report)
+
+
+def _report(args, inst, negotiation_report) -> dict:
+    options = bid_options(args.protocol, args.bids)
     if args.hops is not None:
         if args.protocol not in ("cnp", "first-price", "vickrey"):
             raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
@@ -90,6 +98,10 @@ def run(args) -> int:
                                 protocol_options=options, participation=args.participation, trace=args.trace,
                                 **model_options(args), **pricing_arguments(args))
     report["topology"] = args.topology or args.instance
+    return report
+
+
+def _show(args, report) -> int:
     if args.json:
         print_json(report)
         return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 from scenarios.commands.sweep import add_lambda_argument
 from scenarios.commands.options import nonempty_path
 from scenarios.output import format_table, print_json
-from scenarios.paper import ROW6_NOTE, paper_table
 
 
 def register(sub) -> None:
@@ -19,6 +18,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from scenarios.paper import ROW6_NOTE, paper_table
+
     rows, best_k = paper_table(participation=args.participation)
     if args.plot:
         from scenarios.plots import plot_k_curves

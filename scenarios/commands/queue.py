@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from mas import limits
 from mas.errors import InputError
-from mas.resources.queueing import mm1, mmc
 from scenarios.commands.options import positive_float, positive_int, seed
 from scenarios.output import format_table, print_json
 
@@ -28,6 +27,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from mas.resources.queueing import mm1, mmc
+
     if not args.simulate:
         for opt in ("horizon", "seed"):
             if getattr(args, opt) is not None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from mas.costs import PARTICIPATION
 from mas import limits
-from mas.instance import generate_instance, load_instance
-from mas.selection import STRATEGIES
 from scenarios.commands.options import nonempty_path, positive_float, positive_int, probability, refuse_unless, seed
 from scenarios.output import format_table, print_json
-from topologies import KINDS
+from topologies.kinds import KINDS
+
+#: the strategies of :mod:`mas.selection` (its registry; named here so the parser needs no numpy or scipy)
+STRATEGY_NAMES = ("exhaustive", "greedy", "local", "milp")
+#: :data:`mas.costs.PARTICIPATION`, named here for the same reason (a test checks they agree)
+PARTICIPATION_NAMES = ("participants", "working")
 
 
 def add_instance_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,11 +27,20 @@ def add_instance_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
     p.add_argument("--kappa", type=positive_float, default=None,
                    help="exponent of k in G (default: the instance's, else 2)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr (there is none when stderr "
+                                                       "is not a terminal)")
+
+
+def progress(args, steps: int, label: str):
+    """A bar over the command's long steps (stderr; off with --quiet or when not a terminal)."""
+    from scenarios.progress import Progress
+
+    return Progress(steps, label, enabled=False if args.quiet else None)
 
 
 def add_lambda_argument(p: argparse.ArgumentParser) -> None:
     """--lambda participants|working: how G counts the participation degree (shared by the cost commands)."""
-    p.add_argument("--lambda", dest="participation", choices=PARTICIPATION, default="participants",
+    p.add_argument("--lambda", dest="participation", choices=PARTICIPATION_NAMES, default="participants",
                    help="lambda in G = D * lambda^-kappa: participants = |S| (default, the paper's Table 1); "
                         "working = agents that execute a subtask (sweep sets then have all k working)")
 
@@ -40,6 +51,8 @@ def instance_from_args(args, strategy: str = "auto"):
     The memory the instance and ``strategy`` need is checked (:mod:`mas.limits`)
     before the instance is generated, and after a file is read.
     """
+    from mas.instance import generate_instance, load_instance
+
     if args.instance:
         for opt in ("--agents", "--subtasks", "--infeasible-prob"):
             refuse_unless(args, opt, False, "only with --topology (the instance file gives the sizes)")
@@ -61,7 +74,7 @@ def register(sub) -> None:
     p = sub.add_parser("sweep", help="best participant set, D and G for every k",
                        description="The k-sweep of the cost model on an instance file or a generated one.")
     add_instance_arguments(p)
-    p.add_argument("--strategy", choices=sorted(STRATEGIES) + ["auto"], default="auto",
+    p.add_argument("--strategy", choices=[*STRATEGY_NAMES, "auto"], default="auto",
                    help="exhaustive (exact, n <= 30), milp (exact), greedy, local (greedy + swaps); "
                         "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
     add_lambda_argument(p)
@@ -71,9 +84,20 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    inst = instance_from_args(args, args.strategy)
-    model = inst.cost_model(args.participation)
-    sweep = model.sweep(args.strategy)
+    with progress(args, 3, "sweep: topology and cost matrices") as bar:
+        inst = instance_from_args(args, args.strategy)
+        model = inst.cost_model(args.participation)
+        bar.advance()
+        bar.stage(f"sweep: choosing participants for k = 1..{model.n}")
+        sweep = model.sweep(args.strategy)
+        bar.advance()
+        bar.stage("sweep: writing")
+        code = _show(args, model, sweep)
+        bar.advance()
+    return code
+
+
+def _show(args, model, sweep) -> int:
     if args.plot:
         from scenarios.plots import plot_k_curves
 
