@@ -243,7 +243,7 @@ def test_gap_and_place_commands_run_without_importing_mesa():
         "        algorithm='exact', time_limit=None, json=True))\n"
         "place.run(argparse.Namespace(tasks='scenarios/data/resources/seed001_five_tasks.json',\n"
         "          nodes='scenarios/data/resources/seed001_three_models.json', objective='count',\n"
-        "          algorithm='exact', seed=0, time_limit=None, iterations=None, json=True))\n"
+        "          algorithm='exact', seed=None, time_limit=None, iterations=None, json=True))\n"
         "assert 'mesa' not in sys.modules, sorted(m for m in sys.modules if m.startswith('mesa'))[:5]\n"
         "print('no mesa')\n"
     )
