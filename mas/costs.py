@@ -509,7 +509,11 @@ def _check_sums(C: np.ndarray, P: np.ndarray) -> None:
             i = int(np.argmax(~np.isfinite(np.cumsum(finite.max(axis=1)))))
             raise InputError(f"execution_cost[{i}]", float(finite[i].max()),
                              "costs so large that their sum overflows a float (keep totals below 1.8e308)")
-        transmission = P.sum()
+        if is_lazy(P):  # its rows come from a topology's finite weights; a bound, when known, suffices
+            n = P.shape[0]
+            transmission = 0.0 if P.bound is None else float(P.bound) * n * n
+        else:
+            transmission = P.sum()
         if not np.isfinite(transmission) or not np.isfinite(execution + 2 * transmission):
             raise InputError("transmission_cost", float(P.max()),
                              "costs so large that D overflows a float (keep totals below 1.8e308)")
