@@ -68,7 +68,7 @@ class NegotiationAgent(CellAgent):
         working = np.asarray(working, dtype=bool)
         if working[self.index]:
             return 0.0
-        return float(self.model.W[self.index, working].sum())
+        return float(self.model.pair_costs(working)[self.index])
 
     def movement_costs(self) -> np.ndarray:
         """Its movement cost to every agent (the paper's P below the diagonal, either way round)."""
@@ -78,9 +78,7 @@ class NegotiationAgent(CellAgent):
 
     def pair_cost(self, working) -> float:
         """This agent's pair costs to the other members of ``working`` (what leaving it would save)."""
-        working = np.asarray(working, dtype=bool).copy()
-        working[self.index] = False
-        return float(self.model.W[self.index, working].sum())
+        return float(self.model.pair_costs(working)[self.index])  # W[j, j] = 0: j itself adds nothing
 
     def propose(self, subtasks, *, working=None, extra: float | np.ndarray = 0.0,
                 ignore_capacity: bool = False) -> np.ndarray:
@@ -118,13 +116,14 @@ class NegotiationAgent(CellAgent):
         self.crashed = True
         self.state = CRASHED
 
-    def refresh_state(self, tick: int) -> None:
-        """Set ``state`` from what happened this tick (crashed > announcing > working > bidding > idle)."""
+    def refresh_state(self, tick: int, load: int | None = None) -> None:
+        """Set ``state`` from what happened this tick (crashed > announcing > working > bidding > idle);
+        ``load``: what it holds, when the caller has it at hand."""
         if self.crashed:
             self.state = CRASHED
         elif self.announcing:
             self.state = ANNOUNCING
-        elif self.load > 0:
+        elif (self.load if load is None else load) > 0:
             self.state = WORKING
         elif self.bid_tick == tick:
             self.state = BIDDING

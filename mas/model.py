@@ -178,6 +178,7 @@ class NegotiationModel(mesa.Model):
         self.protocol = protocol
         self.view = ModelView(self)
         self._extra: dict | None = None
+        self._pair_key: bytes | None = None
         self._before = (0, 0, 0)
         protocol.setup(self.view)
         self.datacollector = mesa.DataCollector(model_reporters={
@@ -218,9 +219,20 @@ class NegotiationModel(mesa.Model):
         return read_only(self._load)
 
     def pair_costs(self, working) -> np.ndarray:
-        """Per agent, the sum of W[j, l] over the members l != j of ``working``."""
+        """Per agent, the sum of W[j, l] over the members l != j of ``working`` (read-only).
+
+        Computed from the members' columns, once per working set: every bidder
+        asks for its own entry, and on a big topology (lazy W) a row is a
+        shortest-path search.
+        """
         working = np.asarray(working, dtype=bool)
-        return self.W[:, working].sum(axis=1)
+        key = working.tobytes()
+        if self._pair_key != key:
+            members = np.flatnonzero(working)
+            self._pair_costs = (np.asarray(self.W[:, members], dtype=float).sum(axis=1) if members.size
+                                else np.zeros(self.n))
+            self._pair_key = key
+        return read_only(self._pair_costs)
 
     def current_score(self):
         """D, G, working agents of the allocation as it stands (cached until it changes)."""
@@ -361,8 +373,9 @@ class NegotiationModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _refresh_agents(self) -> None:
+        load = self._load
         for a in self.agent_list:
-            a.refresh_state(self.tick)
+            a.refresh_state(self.tick, int(load[a.index]))
 
     def run(self, max_ticks: int | None = None) -> NegotiationResult:
         """Step until the protocol is done or ``max_ticks``; the scored result."""

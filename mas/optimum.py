@@ -54,6 +54,10 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 
+#: beyond the exact and local sizes, optimal_G looks at greedy's prefixes up to this k only
+G_MAX_K = 200
+
+
 @dataclass(frozen=True)
 class Optimum:
     D: float
@@ -116,8 +120,11 @@ def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
         sweep = plain.sweep("local")
         G_sweep = sweep if costs.participation == "participants" else costs.sweep("local")
         return _with_G(_from_sweep(sweep, False, lower), G_sweep, False, "local (upper bound)", costs)
-    G_sweep = costs.sweep("greedy")
-    return _with_G(_greedy_prefixes(costs, lower), G_sweep, False, "greedy (upper bound)", costs)
+    # every prefix of greedy's order would read all of W (n^2: 3.2 GB and n shortest-path searches at
+    # n = 20,000); G's best k lies far below, so the prefixes stop at G_MAX_K
+    G_sweep = costs.sweep("greedy", ks=range(1, min(costs.n, G_MAX_K) + 1))
+    return _with_G(_greedy_prefixes(costs, lower), G_sweep, False,
+                   "greedy (upper bound)" if costs.n <= G_MAX_K else f"greedy, k <= {G_MAX_K} (upper bound)", costs)
 
 
 def _with_G(best: Optimum, sweep, exact: bool, method: str, costs) -> Optimum:
