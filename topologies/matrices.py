@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import threading
 from collections.abc import Sequence
 
 import networkx as nx
@@ -87,7 +88,8 @@ def _all_rows(rows, n: int) -> np.ndarray:
     scipy's Dijkstra holds the GIL, so threads do not help; the child writes its
     rows into shared memory and leaves with ``os._exit``, nothing else.
     """
-    if n < PARALLEL_MIN_N or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+    # fork() in a process with other threads (a server, a Dask worker) can deadlock the child: then no split
+    if n < PARALLEL_MIN_N or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return rows(np.arange(n))
     half = n // 2
     out = np.ndarray((n, n), dtype=np.float64, buffer=mmap.mmap(-1, n * n * 8))
