@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 
-def read_only(a: np.ndarray) -> np.ndarray:
-    """A view of ``a`` that cannot be written through."""
+def read_only(a):
+    """A view of ``a`` that cannot be written through (a lazy pair matrix is read-only already)."""
+    if not isinstance(a, np.ndarray):
+        return a
     v = a.view()
     v.flags.writeable = False
     return v
