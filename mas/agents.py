@@ -76,6 +76,10 @@ class NegotiationAgent(CellAgent):
         j = self.index
         return np.r_[P[j, :j], 0.0, P[j + 1:, j]]
 
+    def pair_cost_with(self, other: int) -> float:
+        """Its pair cost with one agent: ``P[j, l] + P[l, j]``."""
+        return float(self.model.W[self.index, int(other)])
+
     def pair_cost(self, working) -> float:
         """This agent's pair costs to the other members of ``working`` (what leaving it would save)."""
         return float(self.model.pair_costs(working)[self.index])  # W[j, j] = 0: j itself adds nothing

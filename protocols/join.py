@@ -221,10 +221,8 @@ class JoinCoalition(Mechanism):
         join = agent.join_cost(mask)
         best = (j, float(np.maximum(price - c, 0.0).sum() - join), -1)
         for k, l in enumerate(self.S):
-            one = np.zeros(state.n, dtype=bool)
-            one[l] = True
             gain = float(price.sum() - np.minimum(without[k], c).sum() + member_pairs[k]
-                         - (join - agent.join_cost(one)))
+                         - (join - agent.pair_cost_with(l)))
             if gain > best[1]:
                 best = (j, gain, l)
         return best
