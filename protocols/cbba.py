@@ -226,7 +226,7 @@ class CBBA(Mechanism):
         self.bundles = [[] for _ in range(state.n)]
 
     def step(self, state) -> StepResult:
-        tick, ch = state.tick, state.channel
+        tick = state.tick
         before_y, before_z = self.y.copy(), self.z.copy()
         live = np.flatnonzero(state.live)
         msgs = state.inbox[state.inbox["performative"] == INFORM] if state.inbox.size else state.inbox

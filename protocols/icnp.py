@@ -82,7 +82,7 @@ class IteratedContractNet(ContractNet):
         ps, pa, pb = ps[order], pa[order], pb[order]
         for s in subtasks.tolist():
             mine = ps == s
-            agents, bids = pa[mine], pb[mine]
+            agents = pa[mine]
             if agents.size == 0:  # nothing to revise: the last round decides (no proposal)
                 self.iteration[s] = self.iterations
                 super()._award(state, np.array([s]))
