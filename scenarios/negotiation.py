@@ -17,6 +17,7 @@ import math
 from mas.errors import InputError
 from mas.optimum import Optimum, optimum
 from mas.selection import STRATEGIES, resolve
+from mas.selection.policy import central_strategies
 from protocols import names, negotiate
 from protocols.base import bid_options
 
@@ -73,17 +74,12 @@ def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | N
 def central_rows(instance, best: Optimum, objective: str = "D") -> list[dict]:
     """The coordinator's strategies: the best D (or G) each finds over all k (no messages).
 
-    Under lambda = working the exact MILP is left out (its program is far
-    harder there; see :mod:`mas.selection.milp`).
+    Which strategies: :func:`mas.selection.policy.central_strategies` (under
+    lambda = working the exact MILP is left out).
     """
     costs = instance.cost_model(best.participation)
     rows = []
-    wanted = ["greedy", "local"]
-    if costs.n <= 20:
-        wanted.insert(0, "exhaustive")
-    elif costs.n <= 40 and best.participation == "participants":
-        wanted.insert(0, "milp")
-    for name in wanted:
+    for name in central_strategies(costs.n, best.participation):
         if name not in STRATEGIES:
             continue
         sweep = costs.sweep(resolve(name, costs))
