@@ -23,9 +23,15 @@ def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _nx_seed(rng: np.random.Generator) -> int:
-    # networkx generators draw from their own RNG; seed it from ours so the
-    # global ``random`` state is never touched.
+def nx_seed(rng: np.random.Generator) -> int:
+    """An integer seed for a networkx function, drawn from ``rng``.
+
+    networkx draws from its own RNG; seeding it from ours keeps the global
+    ``random`` state untouched and the result reproducible.
+
+    >>> nx_seed(np.random.default_rng(0)) == nx_seed(np.random.default_rng(0))
+    True
+    """
     return int(rng.integers(2**32))
 
 
@@ -38,7 +44,7 @@ def _random(n, rng, p=None, tries=100, **_):
     if not 0 < p <= 1:
         raise TopologyError(f"p = {p!r}: edge probability must be in (0, 1]")
     for _ in range(tries):
-        G = _gnp(n, p, _nx_seed(rng))
+        G = _gnp(n, p, nx_seed(rng))
         if nx.is_connected(G):
             return G
     raise TopologyError(f"p = {p}: no connected Erdos-Renyi graph on {n} nodes in {tries} draws; raise p")
@@ -81,14 +87,14 @@ def _small_world(n, rng, k=4, p=0.1, **_):
     k = min(int(k), n - 1)
     if k < 2:
         return nx.path_graph(n)
-    return nx.connected_watts_strogatz_graph(n, k, float(p), tries=100, seed=_nx_seed(rng))
+    return nx.connected_watts_strogatz_graph(n, k, float(p), tries=100, seed=nx_seed(rng))
 
 
 def _scale_free(n, rng, m=2, **_):
     m = int(m)
     if n <= m:
         return nx.complete_graph(n)
-    return nx.barabasi_albert_graph(n, m, seed=_nx_seed(rng))
+    return nx.barabasi_albert_graph(n, m, seed=nx_seed(rng))
 
 
 def _grid(n, rng, **_):
