@@ -101,6 +101,12 @@ class NegotiationModel(mesa.Model):
     allocation. ``messages_this_tick()``
     and each agent's ``state`` and ``load`` are what a view draws.
 
+    Like every model of ours (:class:`mas.crowdsourcing.model.CrowdModel`,
+    :class:`mas.resources.dynamic.AllocationModel`) it keeps Mesa's
+    ``running`` (False once the protocol is done) and counts its ticks in
+    ``tick``: a step, or an :meth:`exchange`, which Mesa's ``steps`` (calls of
+    ``step()``) would miss.
+
     Raises
     ------
     InputError for probabilities outside [0, 1) or unknown agents.
@@ -181,6 +187,7 @@ class NegotiationModel(mesa.Model):
         self._pair_key: bytes | None = None
         self._before = (0, 0, 0)
         protocol.setup(self.view)
+        self.running = True
         self.datacollector = mesa.DataCollector(model_reporters={
             "sent": lambda mo: mo.channel.sent,
             "delivered": lambda mo: mo.channel.delivered,
@@ -369,6 +376,7 @@ class NegotiationModel(mesa.Model):
         self.inbox = inbox[self.live[inbox["receiver"]]] if inbox.size else inbox  # the crashed hear nothing
         result = self.protocol.step(self.view)
         self.done = bool(result.done)
+        self.running = not self.done
         self._refresh_agents()
         self.datacollector.collect(self)
 

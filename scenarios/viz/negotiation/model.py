@@ -86,7 +86,6 @@ class NegotiationView(NegotiationModel):
         })
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
-        self.running = not self.done
 
     def _layout(self) -> None:
         g = self.graph  # nodes 0..n-1 in the instance's node order, attributes kept
@@ -126,8 +125,4 @@ class NegotiationView(NegotiationModel):
         """The coordinator's least G(k) and its k (``nan, None`` where no set covers every subtask)."""
         k = self.sweep.best_k
         return (float(self.sweep.rows[k - 1].G), k) if k is not None else (math.nan, None)
-
-    def step(self) -> None:
-        super().step()
-        self.running = not self.done
 
