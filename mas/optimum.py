@@ -138,13 +138,11 @@ def _with_G(best: Optimum, sweep, exact: bool, method: str, costs) -> Optimum:
 
 
 def _greedy_prefixes(costs, lower) -> Optimum:
-    """The best prefix of greedy's order, D of every prefix at once (running minima, running pair sums)."""
+    """The best prefix of greedy's order, D of every prefix at once (:meth:`CostModel.prefix_costs`)."""
     from mas.selection.greedy import greedy_order
 
     o = np.asarray(greedy_order(costs, until_rising=True), dtype=np.intp)
-    execution = np.minimum.accumulate(costs.C[:, o], axis=1).sum(axis=0)
-    pairs = np.cumsum(np.tril(costs.W[np.ix_(o, o)], -1).sum(axis=1))
-    k = int(np.argmin(execution + pairs)) + 1
+    k = int(np.argmin(costs.prefix_costs(o)[0])) + 1
     S = sorted(o[:k].tolist())
     return _with_gap(costs.D(S), S, False, "greedy (upper bound)", lower, lower)
 
