@@ -53,6 +53,10 @@ def test_a_size_that_is_not_a_count_is_refused(bad):
         policy.sweep_strategy(bad)
 
 
+def test_a_numpy_integer_is_a_size():
+    assert policy.sweep_strategy(np.int64(21)) == "local" and policy.optimum_method(np.intp(41)) == "local"
+
+
 def test_unknown_purpose_and_participation_are_refused():
     with pytest.raises(InputError, match="purpose"):
         policy.sweep_strategy(5, purpose="batch")

@@ -25,6 +25,8 @@ redraws its panel on every reset, so it switches to greedy above
 
 from __future__ import annotations
 
+from numbers import Integral
+
 from mas.errors import InputError
 
 #: enumeration of every subset up to this many agents
@@ -41,9 +43,9 @@ PURPOSES = ("sweep", "view")
 
 
 def _size(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+    if isinstance(n, bool) or not isinstance(n, Integral) or n < 0:
         raise InputError("n", n, "must be an integer >= 0 (the number of agents)")
-    return n
+    return int(n)
 
 
 def sweep_strategy(n: int, *, purpose: str = "sweep") -> str:
