@@ -226,7 +226,7 @@ def part_goma(sizes, seeds: int) -> None:
     import mas.crowdsourcing.tgoa as tgoa
     from scipy.optimize import linear_sum_assignment
 
-    exact = tgoa._match_pairs
+    exact = tgoa.match_pairs
     stats = {"calls": 0, "below": 0, "exact_s": 0.0, "old_s": 0.0}
 
     def compare(m, n, rows, cols, vals, cost):
@@ -249,7 +249,7 @@ def part_goma(sizes, seeds: int) -> None:
     print(f"## goma setting (points, discs, capacities 1-3, pay x rate, given order; mean of {seeds} seeds)")
     print(f"{'tasks':>6} {'workers':>7} {'Greedy u':>9} {'TGOA u':>9} {'Greedy s':>9} {'TGOA s':>8} "
           f"{'calls':>6} {'old<max':>7} {'exact s':>8} {'old s':>7}")
-    tgoa._match_pairs = compare
+    tgoa.match_pairs = compare
     try:
         for n in sizes:
             rows = []
@@ -264,7 +264,7 @@ def part_goma(sizes, seeds: int) -> None:
             print(f"{n:>6} {n // 2:>7} {m[0]:>9.1f} {m[1]:>9.1f} {m[2]:>9.3f} {m[3]:>8.2f} {m[4]:>6.0f} "
                   f"{m[5]:>7.1f} {m[6]:>8.2f} {m[7]:>7.2f}", flush=True)
     finally:
-        tgoa._match_pairs = exact
+        tgoa.match_pairs = exact
 
 
 def main(argv=None) -> int:

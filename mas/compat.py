@@ -56,11 +56,3 @@ def agents_of(agentset: Iterable) -> list:
     """A list of the agents in an AgentSet (iterate, never index: indexing changed)."""
     return list(agentset)
 
-
-def has_space_renderer() -> bool:
-    """True where Mesa's visualization offers ``SpaceRenderer`` (3.4+)."""
-    try:
-        import mesa.visualization as viz
-    except ImportError:  # pragma: no cover - viz extras missing
-        return False
-    return hasattr(viz, "SpaceRenderer")

@@ -188,7 +188,7 @@ class CostModel:
         if not np.isfinite(kappa) or kappa <= 0:
             raise InputError("kappa", kappa, "must be a finite number > 0 (the paper uses 2)")
         self.kappa = kappa
-        self.participation = _participation(participation)
+        self.participation = check_participation(participation)
         if agent_names is not None and len(agent_names) != n:
             raise InputError("agents", list(agent_names), f"needs {n} names, one per agent")
         self.agent_names = list(agent_names) if agent_names is not None else None
@@ -200,7 +200,7 @@ class CostModel:
     def with_participation(self, participation: str) -> CostModel:
         """The same costs (matrices shared, not copied) with lambda counted as ``participation``."""
         other = copy.copy(self)
-        other.participation = _participation(participation)
+        other.participation = check_participation(participation)
         return other
 
     # -- sizes ---------------------------------------------------------------
@@ -423,7 +423,8 @@ class CostModel:
         return Sweep(rows, name, best_k, self.participation)
 
 
-def _participation(value: str) -> str:
+def check_participation(value: str) -> str:
+    """``value`` if it names a way of counting lambda (:data:`PARTICIPATION`); InputError otherwise."""
     if value not in PARTICIPATION:
         raise InputError("participation", value, "must be 'participants' (lambda = |S|) or "
                          "'working' (lambda = agents that execute a subtask)")

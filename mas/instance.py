@@ -40,9 +40,21 @@ class Instance:
     agent_names: list[str] | None = None
     graph: nx.Graph | None = field(default=None, repr=False, compare=False)
     graph_builder: Callable[[], nx.Graph] | None = field(default=None, repr=False, compare=False)
+    # the CostModel this instance was validated as (a loaded one: its matrices are that model's,
+    # read-only), reused while the instance still holds exactly those matrices, kappa and names
+    _costs: CostModel | None = field(default=None, init=False, repr=False, compare=False)
 
     def cost_model(self, participation: str = "participants") -> CostModel:
-        """The instance's CostModel; ``participation`` counts lambda in G (see :class:`CostModel`)."""
+        """The instance's CostModel; ``participation`` counts lambda in G (see :class:`CostModel`).
+
+        A loaded instance was validated when it was read, and gives that model
+        again (its matrices shared) instead of validating them anew; a consumer
+        that needs the model several times should still ask once and pass it on.
+        """
+        known = self._costs
+        if (known is not None and known.C is self.execution_cost and known.P is self.transmission_cost
+                and known.kappa == self.kappa and known.agent_names == self.agent_names):
+            return known.with_participation(participation)
         return CostModel(self.execution_cost, self.transmission_cost, self.kappa, agent_names=self.agent_names,
                          participation=participation)
 
@@ -109,7 +121,9 @@ def instance_from_dict(data: dict, source: str = "instance") -> Instance:
                               or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in names)):
         raise InputError("agents", names, "must be a list of names (strings)")
     model = CostModel(data["execution_cost"], data["transmission_cost"], kappa, agent_names=data.get("agents"))
-    return Instance(np.array(model.C), np.array(model.P), model.kappa, model.agent_names)
+    inst = Instance(model.C, model.P, model.kappa, model.agent_names)
+    inst._costs = model
+    return inst
 
 
 def load_instance(path: str | Path) -> Instance:

@@ -94,12 +94,20 @@ class NegotiationModel(mesa.Model):
     misreport : {agent: amount added to its bids}.
     max_ticks : the run stops here; unfinished subtasks are reported with a reason.
     trace : keep every message sent (:meth:`mas.messages.Channel.log`), e.g. for ``--trace``.
+    costs : the instance's :class:`mas.costs.CostModel` when the caller has it already
+        (validated once, shared by several runs); by default ``instance.cost_model()``.
 
     The DataCollector records, after every tick, the messages sent, delivered
     and lost so far and during the tick (``sent_tick``, ...), the communication
     cost so far, the number of allocated subtasks, and D and G of the current
     allocation. ``messages_this_tick()``
     and each agent's ``state`` and ``load`` are what a view draws.
+
+    Like every model of ours (:class:`mas.crowdsourcing.model.CrowdModel`,
+    :class:`mas.resources.dynamic.AllocationModel`) it keeps Mesa's
+    ``running`` (False once the protocol is done) and counts its ticks in
+    ``tick``: a step, or an :meth:`exchange`, which Mesa's ``steps`` (calls of
+    ``step()``) would miss.
 
     Raises
     ------
@@ -109,7 +117,8 @@ class NegotiationModel(mesa.Model):
     def __init__(self, instance, protocol, *, rng=None, loss: float = 0.0, crash_prob: float = 0.0,
                  crash_ticks: dict | None = None, crash_horizon: int = 10, fail_prob: float = 0.0,
                  latency: int | None = None, initiator: int = 0, capacity: int | None = None,
-                 misreport: dict | None = None, max_ticks: int = 10_000, trace: bool = False) -> None:
+                 misreport: dict | None = None, max_ticks: int = 10_000, trace: bool = False,
+                 costs=None) -> None:
         super().__init__(**model_init_kwargs(rng))
         self.seed_value = rng if isinstance(rng, int) else None
         for name, p in (("crash_prob", crash_prob), ("fail_prob", fail_prob)):
@@ -120,7 +129,13 @@ class NegotiationModel(mesa.Model):
         if capacity is not None and int(capacity) < 1:
             raise InputError("capacity", capacity, "must be >= 1")
         self.instance = instance
-        self.costs = instance.cost_model()
+        if costs is None:
+            costs = instance.cost_model()
+        elif costs.C.shape != instance.execution_cost.shape:
+            raise InputError("costs", costs.C.shape, f"is not this instance's cost model "
+                                                      f"(execution_cost {instance.execution_cost.shape})")
+        # protocols are scored by their working agents under either lambda (CostModel.score)
+        self.costs = costs.with_participation("participants")
         self.C, self.P, self.W = self.costs.C, self.costs.P, self.costs.W
         n, m = self.costs.n, self.costs.m
         if not 0 <= int(initiator) < n:
@@ -181,6 +196,7 @@ class NegotiationModel(mesa.Model):
         self._pair_key: bytes | None = None
         self._before = (0, 0, 0)
         protocol.setup(self.view)
+        self.running = True
         self.datacollector = mesa.DataCollector(model_reporters={
             "sent": lambda mo: mo.channel.sent,
             "delivered": lambda mo: mo.channel.delivered,
@@ -369,6 +385,7 @@ class NegotiationModel(mesa.Model):
         self.inbox = inbox[self.live[inbox["receiver"]]] if inbox.size else inbox  # the crashed hear nothing
         result = self.protocol.step(self.view)
         self.done = bool(result.done)
+        self.running = not self.done
         self._refresh_agents()
         self.datacollector.collect(self)
 

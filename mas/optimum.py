@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from mas.selection.policy import EXHAUSTIVE_MAX_N, MILP_MAX_N, optimum_method
 
 #: beyond the exact and local sizes, optimal_G looks at greedy's prefixes up to this k only
 G_MAX_K = 200
@@ -84,9 +85,12 @@ def _with_gap(D: float, participants, exact: bool, method: str, lower: float, bo
     return Optimum(D, participants, exact, method, lower, bound, 0.0 if exact else relative_gap(D, bound))
 
 
-def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
+def optimum(costs, *, exact_max_agents: int = EXHAUSTIVE_MAX_N, milp_max_agents: int = MILP_MAX_N,
             time_limit: float | None = 30.0) -> Optimum:
     """The least D(S) over all feasible participant sets and the least G of the sweep (module docstring).
+
+    The method for each size is :func:`mas.selection.policy.optimum_method`'s;
+    ``exact_max_agents`` and ``milp_max_agents`` override its thresholds.
 
     Examples
     --------
@@ -96,13 +100,13 @@ def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
     (4.0, 1.25, [0, 1])
     """
     lower = float(costs.C.min(axis=1).sum())
-    n = costs.n
+    method = optimum_method(costs.n, exhaustive_max_n=exact_max_agents, milp_max_n=milp_max_agents)
     plain = costs.with_participation("participants")  # the least D does not depend on lambda
-    if n <= exact_max_agents:
+    if method == "exhaustive":
         sweep = plain.sweep("exhaustive")
         G_sweep = sweep if costs.participation == "participants" else costs.sweep("exhaustive")
         return _with_G(_from_sweep(sweep, True, lower), G_sweep, True, "exhaustive", costs)
-    if n <= milp_max_agents:
+    if method == "milp":
         started = time.perf_counter()
         s, cert = _milp_any_k(costs, time_limit)
         if s is not None and cert.optimal:
@@ -116,7 +120,7 @@ def optimum(costs, *, exact_max_agents: int = 20, milp_max_agents: int = 40,
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
         G_sweep, G_exact = _milp_G_sweep(costs, left, best.D if best.exact else lower)
         return _with_G(best, G_sweep, G_exact, "milp" if G_exact else "milp + local (upper bound)", costs)
-    if n <= 200:
+    if method == "local":
         sweep = plain.sweep("local")
         G_sweep = sweep if costs.participation == "participants" else costs.sweep("local")
         return _with_G(_from_sweep(sweep, False, lower), G_sweep, False, "local (upper bound)", costs)
@@ -134,13 +138,11 @@ def _with_G(best: Optimum, sweep, exact: bool, method: str, costs) -> Optimum:
 
 
 def _greedy_prefixes(costs, lower) -> Optimum:
-    """The best prefix of greedy's order, D of every prefix at once (running minima, running pair sums)."""
+    """The best prefix of greedy's order, D of every prefix at once (:meth:`CostModel.prefix_costs`)."""
     from mas.selection.greedy import greedy_order
 
     o = np.asarray(greedy_order(costs, until_rising=True), dtype=np.intp)
-    execution = np.minimum.accumulate(costs.C[:, o], axis=1).sum(axis=0)
-    pairs = np.cumsum(np.tril(costs.W[np.ix_(o, o)], -1).sum(axis=1))
-    k = int(np.argmin(execution + pairs)) + 1
+    k = int(np.argmin(costs.prefix_costs(o)[0])) + 1
     S = sorted(o[:k].tolist())
     return _with_gap(costs.D(S), S, False, "greedy (upper bound)", lower, lower)
 

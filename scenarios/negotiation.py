@@ -17,6 +17,7 @@ import math
 from mas.errors import InputError
 from mas.optimum import Optimum, optimum
 from mas.selection import STRATEGIES, resolve
+from mas.selection.policy import central_strategies
 from protocols import names, negotiate
 from protocols.base import bid_options
 
@@ -51,16 +52,18 @@ def optimum_fields(best: Optimum) -> dict:
 
 def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | None = None,
                        best: Optimum | None = None, protocol_options: dict | None = None,
-                       participation: str = "participants", trace=None, **model_options) -> dict:
+                       participation: str = "participants", trace=None, costs=None, **model_options) -> dict:
     """One protocol run as the JSON of `mas negotiate`; ``participation`` counts lambda in optimal_G;
-    ``trace``: a path for every message as JSON lines."""
+    ``trace``: a path for every message as JSON lines; ``costs``: the instance's CostModel if the
+    caller has it (validated once for many runs)."""
+    costs = instance.cost_model(participation) if costs is None else costs.with_participation(participation)
     result, model = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
-                              trace=trace is not None, **model_options)
+                              trace=trace is not None, costs=costs, **model_options)
     if trace is not None:
         from mas.messages import write_trace
 
         write_trace(trace, model.channel.log())
-    best = best or optimum(instance.cost_model(participation))
+    best = best or optimum(costs)
     d = result.to_dict()
     d.update(optimum_fields(best))
     d["lower_bound"] = best.lower_bound
@@ -70,20 +73,16 @@ def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | N
     return d
 
 
-def central_rows(instance, best: Optimum, objective: str = "D") -> list[dict]:
+def central_rows(instance, best: Optimum, objective: str = "D", *, costs=None) -> list[dict]:
     """The coordinator's strategies: the best D (or G) each finds over all k (no messages).
 
-    Under lambda = working the exact MILP is left out (its program is far
-    harder there; see :mod:`mas.selection.milp`).
+    Which strategies: :func:`mas.selection.policy.central_strategies` (under
+    lambda = working the exact MILP is left out). ``costs``: the instance's
+    CostModel if the caller has it.
     """
-    costs = instance.cost_model(best.participation)
+    costs = (instance.cost_model() if costs is None else costs).with_participation(best.participation)
     rows = []
-    wanted = ["greedy", "local"]
-    if costs.n <= 20:
-        wanted.insert(0, "exhaustive")
-    elif costs.n <= 40 and best.participation == "participants":
-        wanted.insert(0, "milp")
-    for name in wanted:
+    for name in central_strategies(costs.n, best.participation):
         if name not in STRATEGIES:
             continue
         sweep = costs.sweep(resolve(name, costs))
@@ -106,19 +105,20 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, participation:
     """
     if objective not in OBJECTIVES:
         raise InputError("objective", objective, "must be 'D' or 'G'")
-    best = optimum(instance.cost_model(participation))
+    costs = instance.cost_model(participation)  # validated once, shared by every run below
+    best = optimum(costs)
     rows = []
     for name in names():
         options = bid_options(name, "marginal" if name == "join" else bids)
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
-                               **model_options)
+                               costs=costs, **model_options)
         rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"], "gap": None, "gap_D": d["gap"],
                      "gap_G": d["gap_G"], "messages": d["messages"]["sent"],
                      "communication_cost": d["communication_cost"], "ticks": d["ticks"],
                      "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
     for r in rows:
         r["gap"] = r["gap_" + objective]
-    rows += central_rows(instance, best, objective)
+    rows += central_rows(instance, best, objective, costs=costs)
     rows.sort(key=lambda r: (r["unallocated"] > 0, r[objective]))
     return {**optimum_fields(best), "objective": objective, "n": instance.n, "m": instance.m, "seed": seed,
             "rows": rows}

@@ -100,3 +100,12 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in text]
     return "\n".join(lines)
+
+
+def percent(fraction: float | None) -> str:
+    """A fraction (e.g. a gap) as a percentage with one decimal; ``-`` for None.
+
+    >>> percent(0.0625), percent(None)
+    ('6.2%', '-')
+    """
+    return "-" if fraction is None else f"{100 * fraction:.1f}%"

@@ -8,7 +8,7 @@ import pytest
 from mas.errors import InputError
 from protocols import negotiate
 from scenarios.batch import parse_config, registry
-from scenarios.batch.scenarios_protocols import make_instance
+from scenarios.wiring import make_instance
 
 SC = registry.get("bargain-topology")
 ROOT = Path(__file__).resolve().parents[1]

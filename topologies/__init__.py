@@ -15,7 +15,7 @@ _WHERE = {
     "TopologyError": "errors",
     "complete_negotiation": "complete", "complete_transmission": "complete",
     "as_generator": "generators", "build": "generators", "complete_graph": "generators",
-    "complete_topology": "generators",
+    "complete_topology": "generators", "kind_options": "generators",
     "load": "io",
     "hop_counts": "matrices", "movement_costs": "matrices", "negotiation_costs": "matrices",
     "transmission_matrix": "matrices",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 from collections.abc import Callable
@@ -23,22 +24,28 @@ def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _nx_seed(rng: np.random.Generator) -> int:
-    # networkx generators draw from their own RNG; seed it from ours so the
-    # global ``random`` state is never touched.
+def nx_seed(rng: np.random.Generator) -> int:
+    """An integer seed for a networkx function, drawn from ``rng``.
+
+    networkx draws from its own RNG; seeding it from ours keeps the global
+    ``random`` state untouched and the result reproducible.
+
+    >>> nx_seed(np.random.default_rng(0)) == nx_seed(np.random.default_rng(0))
+    True
+    """
     return int(rng.integers(2**32))
 
 
-def _complete(n, rng, **_):
+def _complete(n, rng):
     return nx.complete_graph(n)
 
 
-def _random(n, rng, p=None, tries=100, **_):
+def _random(n, rng, p=None, tries=100):
     p = min(1.0, 2.0 * math.log(max(n, 2)) / max(n, 1)) if p is None else float(p)
     if not 0 < p <= 1:
         raise TopologyError(f"p = {p!r}: edge probability must be in (0, 1]")
     for _ in range(tries):
-        G = _gnp(n, p, _nx_seed(rng))
+        G = _gnp(n, p, nx_seed(rng))
         if nx.is_connected(G):
             return G
     raise TopologyError(f"p = {p}: no connected Erdos-Renyi graph on {n} nodes in {tries} draws; raise p")
@@ -77,21 +84,21 @@ def _gnp(n: int, p: float, seed: int) -> nx.Graph:
     return G
 
 
-def _small_world(n, rng, k=4, p=0.1, **_):
+def _small_world(n, rng, k=4, p=0.1):
     k = min(int(k), n - 1)
     if k < 2:
         return nx.path_graph(n)
-    return nx.connected_watts_strogatz_graph(n, k, float(p), tries=100, seed=_nx_seed(rng))
+    return nx.connected_watts_strogatz_graph(n, k, float(p), tries=100, seed=nx_seed(rng))
 
 
-def _scale_free(n, rng, m=2, **_):
+def _scale_free(n, rng, m=2):
     m = int(m)
     if n <= m:
         return nx.complete_graph(n)
-    return nx.barabasi_albert_graph(n, m, seed=_nx_seed(rng))
+    return nx.barabasi_albert_graph(n, m, seed=nx_seed(rng))
 
 
-def _grid(n, rng, **_):
+def _grid(n, rng):
     cols = math.ceil(math.sqrt(n))
     G = nx.Graph()
     G.add_nodes_from(range(n))
@@ -144,15 +151,20 @@ def build(
 
     Raises
     ------
-    TopologyError for an unknown kind or weight distribution, or bad sizes.
+    TopologyError for an unknown kind or weight distribution, bad sizes, or an
+    option the kind does not take (named, with the ones it takes).
 
     Examples
     --------
     >>> G = build("small-world", 10, seed=1)
     >>> G.number_of_nodes(), all("pos" in d for _, d in G.nodes(data=True))
     (10, True)
+    >>> build("grid", 4, p=0.5)
+    Traceback (most recent call last):
+    ...
+    topologies.errors.TopologyError: p = 0.5: not an option of a grid topology (it takes none)
     """
-    _check(kind, n, weights, low, high)
+    _check(kind, n, weights, low, high, params)
     rng = as_generator(seed)
     if kind == "complete":
         return complete_graph(*complete_arrays(int(n), rng, weights=weights, low=low, high=high, plane=plane))
@@ -179,9 +191,23 @@ def build(
     return validate(G)
 
 
-def _check(kind: str, n, weights: str, low: float, high: float) -> None:
+def kind_options(kind: str) -> tuple[str, ...]:
+    """The options ``build(kind, ...)`` takes beyond those of every kind (its generator's parameters).
+
+    >>> kind_options("small-world"), kind_options("grid")
+    (('k', 'p'), ())
+    """
     if kind not in _BUILDERS:
         raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
+    return tuple(inspect.signature(_BUILDERS[kind]).parameters)[2:]  # after (n, rng)
+
+
+def _check(kind: str, n, weights: str, low: float, high: float, params: dict) -> None:
+    takes = kind_options(kind)
+    for name, value in params.items():
+        if name not in takes:
+            raise TopologyError(f"{name} = {value!r}: not an option of a {kind} topology "
+                                f"(it takes {', '.join(takes) or 'none'})")
     if weights not in WEIGHTS:
         raise TopologyError(f"weights = {weights!r}: unknown distribution; choose one of {', '.join(WEIGHTS)}")
     if not isinstance(n, (int, np.integer)) or n < 1:
@@ -191,10 +217,11 @@ def _check(kind: str, n, weights: str, low: float, high: float) -> None:
 
 
 def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, weights: str = "uniform",
-                      low: float = 1.0, high: float = 10.0, plane: float = 10.0, **_) -> tuple[np.ndarray, np.ndarray]:
+                      low: float = 1.0, high: float = 10.0, plane: float = 10.0,
+                      **params) -> tuple[np.ndarray, np.ndarray]:
     """``build("complete", n, ...)`` as arrays: positions (n, 2) and weights (n, n), the same draws.
 
-    Options of other kinds (``p``, ``k``, ``m``) are ignored, as ``build`` does.
+    Any option in ``params`` is refused as ``build`` refuses it (a complete topology takes none).
 
     :func:`complete_graph` turns them into the graph ``build`` returns.
 
@@ -205,7 +232,7 @@ def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, 
     >>> float(w[0, 3]) == G.edges[0, 3]["weight"], tuple(pos[2]) == G.nodes[2]["pos"]
     (True, True)
     """
-    _check("complete", n, weights, low, high)
+    _check("complete", n, weights, low, high, params)
     return complete_arrays(int(n), as_generator(seed), weights=weights, low=low, high=high, plane=plane)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from topologies.errors import TopologyError
-from topologies.generators import _nx_seed, as_generator
+from topologies.generators import nx_seed, as_generator
 from topologies.validate import validate
 
 FORMATS = ("graphml", "json", "edgelist")
@@ -83,7 +83,7 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
             raise TopologyError(f"layout = {layout!r}: only 'spring' is offered")
         missing = [v for v, p in G.nodes(data="pos") if p is None]
         if missing:
-            pos = nx.spring_layout(G, seed=_nx_seed(as_generator(seed)))
+            pos = nx.spring_layout(G, seed=nx_seed(as_generator(seed)))
             for v in missing:
                 G.nodes[v]["pos"] = tuple(float(c) for c in pos[v])
     for u, v, d in G.edges(data=True):

@@ -61,7 +61,7 @@ class CrowdModel(mesa.Model):
         self.algorithm.start(self.ledger, len(self.arrivals))
         self.dt = float(dt)
         self.clock = self.arrivals[0].time if self.arrivals else 0.0
-        self.ticks = 0  # our own tick counter (Mesa's differs between releases)
+        self.tick = 0  # the tick counter of every model of ours (see mas.model.NegotiationModel)
         self._next = 0
         self._seen_assignments = 0
         self.task_agents: dict[object, TaskAgent] = {}
@@ -103,7 +103,7 @@ class CrowdModel(mesa.Model):
         for batch in batches(arrivals[first:self._next]):  # equal times together, as run_online feeds them
             self.algorithm.arrive_batch(batch)
         self._update_states()
-        self.ticks += 1
+        self.tick += 1
         self.clock += self.dt
         self.running = self._next < len(arrivals)
         self.datacollector.collect(self)

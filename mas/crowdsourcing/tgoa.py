@@ -238,7 +238,7 @@ def _component_matching(ew, et, eu, cap, bid) -> dict[int, list[int]]:
     reps = c[wi]  # each pair, once per row of its worker
     rows = np.repeat(start[wi], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
     cols = np.repeat(tj, reps)
-    r, cc = _match_pairs(int(c.sum()), len(tasks), rows, cols, np.repeat(eu, reps), np.repeat(bid[workers], c))
+    r, cc = match_pairs(int(c.sum()), len(tasks), rows, cols, np.repeat(eu, reps), np.repeat(bid[workers], c))
     row_worker = np.repeat(workers, c)
     out: dict[int, list[int]] = {}
     for w, t in sorted(zip(row_worker[r].tolist(), tasks[cc].tolist())):
@@ -270,8 +270,8 @@ def max_utility_matching(value: np.ndarray, cost: np.ndarray) -> tuple[np.ndarra
     """
     value = np.asarray(value, dtype=float)
     rows, cols = np.nonzero(value > 0)
-    return _match_pairs(value.shape[0], value.shape[1], rows, cols, value[rows, cols],
-                        np.asarray(cost, dtype=float))
+    return match_pairs(value.shape[0], value.shape[1], rows, cols, value[rows, cols],
+                       np.asarray(cost, dtype=float))
 
 
 def _decimal_units(vals: np.ndarray, most: int = 6) -> np.ndarray | None:
@@ -290,8 +290,26 @@ def _decimal_units(vals: np.ndarray, most: int = 6) -> np.ndarray | None:
     return None
 
 
-def _match_pairs(m: int, n: int, rows, cols, vals, cost) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`max_utility_matching` of an m x n problem given as its possible pairs (all ``vals`` > 0)."""
+def match_pairs(m: int, n: int, rows, cols, vals, cost) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`max_utility_matching` of an m x n problem given as its possible pairs (all ``vals`` > 0).
+
+    Parameters
+    ----------
+    m, n : the problem's rows (tasks or task copies) and columns (workers).
+    rows, cols, vals : the possible pairs and their utilities.
+    cost : per row, what its pair costs (the tie-break after utility).
+
+    Returns
+    -------
+    (rows, cols) of the chosen pairs.
+
+    Examples
+    --------
+    >>> r, c = match_pairs(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([1.0, 1.0, 1.0]),
+    ...                    np.array([1.0, 1.0]))
+    >>> sorted(zip(r.tolist(), c.tolist()))
+    [(0, 1), (1, 0)]
+    """
     from scipy.optimize import linear_sum_assignment
 
     empty = np.empty(0, dtype=np.int64)

@@ -15,7 +15,7 @@ import numpy as np
 
 from mas.resources.greedy import greedy_placement
 from mas.resources.placement import check_objective, check_placement, loads
-from mas.resources.problem import _EPS, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, PlacementProblem
 from mas.resources.scoring import energy, penalty, temperature_scale
 
 
@@ -129,7 +129,7 @@ def anneal_placement(problem: PlacementProblem, objective: str = "count", *, ite
         o = int(s.a[t])
         if r[1] < 0.5 or o < 0:  # relocate t
             j = int(r[2] * (N + (1 if allow_out else 0))) - (1 if allow_out else 0)
-            if j == o or (j >= 0 and not (s.free[j] >= demand[t] - _EPS).all()):
+            if j == o or (j >= 0 and not (s.free[j] >= demand[t] - CAPACITY_EPS).all()):
                 continue
             delta = s.linear(t, j) - s.linear(t, o)
             changes = {}
@@ -159,7 +159,7 @@ def anneal_placement(problem: PlacementProblem, objective: str = "count", *, ite
             if o2 < 0 or o2 == o:
                 continue
             diff = demand[t] - demand[t2]
-            if not ((s.free[o] + diff >= -_EPS).all() and (s.free[o2] - diff >= -_EPS).all()):
+            if not ((s.free[o] + diff >= -CAPACITY_EPS).all() and (s.free[o2] - diff >= -CAPACITY_EPS).all()):
                 continue
             delta = s.linear(t, o2) + s.linear(t2, o) - s.linear(t, o) - s.linear(t2, o2)
             changes = {}

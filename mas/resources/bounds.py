@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from mas.resources.placement import check_objective
-from mas.resources.problem import _EPS, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, PlacementProblem
 
 _CHUNK_CELLS = 4_000_000  # tasks x nodes x kinds per chunk: keeps memory near 30 MB
 
@@ -21,7 +21,7 @@ def _chunks(problem: PlacementProblem):
     step = max(1, _CHUNK_CELLS // max(1, problem.n_nodes * max(1, len(problem.kinds))))
     for lo in range(0, problem.n_tasks, step):
         hi = min(problem.n_tasks, lo + step)
-        fits = (problem.demand[lo:hi, None, :] <= problem.capacity[None, :, :] + _EPS).all(axis=2)
+        fits = (problem.demand[lo:hi, None, :] <= problem.capacity[None, :, :] + CAPACITY_EPS).all(axis=2)
         yield lo, hi, fits
 
 
@@ -49,7 +49,7 @@ def fits_anywhere(problem: PlacementProblem) -> np.ndarray:
     out = np.zeros(problem.n_tasks, dtype=bool)
     step = max(1, _CHUNK_CELLS // max(1, front.size))
     for lo in range(0, problem.n_tasks, step):
-        out[lo:lo + step] = (problem.demand[lo:lo + step, None, :] <= front[None, :, :] + _EPS).all(axis=2).any(axis=1)
+        out[lo:lo + step] = (problem.demand[lo:lo + step, None, :] <= front[None, :, :] + CAPACITY_EPS).all(axis=2).any(axis=1)
     return out
 
 
@@ -66,7 +66,7 @@ def _pooled_count(problem: PlacementProblem, cand: np.ndarray) -> float:
     total = problem.capacity.sum(axis=0)
     for r in range(len(problem.kinds)):
         d = np.sort(problem.demand[cand, r])
-        k = int(np.searchsorted(np.cumsum(d), total[r] * (1 + _EPS) + _EPS, side="right"))
+        k = int(np.searchsorted(np.cumsum(d), total[r] * (1 + CAPACITY_EPS) + CAPACITY_EPS, side="right"))
         best = min(best, float(k))
     return best
 

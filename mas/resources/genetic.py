@@ -16,7 +16,7 @@ import numpy as np
 from mas.errors import InputError
 from mas.resources.greedy import GREEDY_RULES, greedy_placement, task_sizes
 from mas.resources.placement import check_objective, check_placement
-from mas.resources.problem import _EPS, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, PlacementProblem
 from mas.resources.scoring import energy
 
 
@@ -30,10 +30,10 @@ def _decode(problem: PlacementProblem, genes: np.ndarray, order: np.ndarray) -> 
         if g >= N:  # gene says leave it out
             continue
         d = demand[t]
-        if (free[g] >= d - _EPS).all():
+        if (free[g] >= d - CAPACITY_EPS).all():
             j = g
         else:
-            ok = (free >= d - _EPS).all(axis=1)
+            ok = (free >= d - CAPACITY_EPS).all(axis=1)
             j = int(ok.argmax())
             if not ok[j]:
                 continue

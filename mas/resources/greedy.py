@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from mas.errors import InputError
-from mas.resources.problem import _EPS, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, PlacementProblem
 
 GREEDY_RULES = ("priority", "ffd", "best-fit", "least-loaded", "dot")
 
@@ -81,14 +81,14 @@ def greedy_placement(problem: PlacementProblem, rule: str = "ffd") -> np.ndarray
     inf = np.inf
     for k, i in enumerate(order):
         if k % 512 == 0 and k:
-            alive = (free >= suffix_min[k] - _EPS).all(axis=1)
+            alive = (free >= suffix_min[k] - CAPACITY_EPS).all(axis=1)
             if not alive.any():
                 break
             if alive.sum() < 0.9 * alive.size:
                 idx, inv, free, free_rel = idx[alive], inv[alive], free[alive], free_rel[alive]
                 used_max, slack, dot_w = used_max[alive], slack[alive], dot_w[alive]
         d = demand[i]
-        ok = (free >= d - _EPS).all(axis=1)
+        ok = (free >= d - CAPACITY_EPS).all(axis=1)
         if rule in ("priority", "ffd"):
             j = int(ok.argmax())
             if not ok[j]:

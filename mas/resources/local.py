@@ -15,7 +15,7 @@ import numpy as np
 
 from mas.resources.greedy import GREEDY_RULES, greedy_placement
 from mas.resources.placement import loads
-from mas.resources.problem import _EPS, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, PlacementProblem
 from mas.resources.scoring import energy
 
 #: improvements smaller than this (relative to the energy) do not count, so the search ends
@@ -54,7 +54,7 @@ def improve_placement(problem: PlacementProblem, a: np.ndarray, objective: str, 
         for t in range(problem.n_tasks):
             cur = a[t]
             room = free + (d[t] if cur >= 0 else 0.0) * (np.arange(problem.n_nodes) == cur)[:, None]
-            for n in np.flatnonzero((d[t] <= room + _EPS).all(axis=1)):
+            for n in np.flatnonzero((d[t] <= room + CAPACITY_EPS).all(axis=1)):
                 if n == cur:
                     continue
                 trial = a.copy()
@@ -73,9 +73,9 @@ def improve_placement(problem: PlacementProblem, a: np.ndarray, objective: str, 
                 if nt == ns:
                     continue
                 # t takes s's node and s takes t's: both nodes must hold the exchange
-                if ns >= 0 and not (d[t] - d[s] <= free[ns] + _EPS).all():
+                if ns >= 0 and not (d[t] - d[s] <= free[ns] + CAPACITY_EPS).all():
                     continue
-                if nt >= 0 and not (d[s] - d[t] <= free[nt] + _EPS).all():
+                if nt >= 0 and not (d[s] - d[t] <= free[nt] + CAPACITY_EPS).all():
                     continue
                 trial = a.copy()
                 trial[t], trial[s] = ns, nt

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mas.errors import InputError
-from mas.resources.problem import _EPS, MAXIMIZE, OBJECTIVES, PlacementProblem
+from mas.resources.problem import CAPACITY_EPS, MAXIMIZE, OBJECTIVES, PlacementProblem
 
 
 class CapacityError(InputError):
@@ -79,7 +79,7 @@ def check_placement(problem: PlacementProblem, placement) -> np.ndarray:
     mas.resources.placement.CapacityError: cpu load on M1 = 5: exceeds M1's cpu capacity 4 (tasks T1, T3)
     """
     a = as_assignment(problem, placement)
-    over = loads(problem, a) > problem.capacity + _EPS * np.maximum(1.0, problem.capacity)
+    over = loads(problem, a) > problem.capacity + CAPACITY_EPS * np.maximum(1.0, problem.capacity)
     if over.any():
         j, r = (int(x) for x in np.argwhere(over)[0])
         tasks = [problem.task_names[i] for i in np.flatnonzero(a == j)]

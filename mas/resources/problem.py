@@ -122,7 +122,7 @@ class PlacementProblem:
 
     def fits_alone(self) -> np.ndarray:
         """Boolean (tasks, nodes): the task fits on the empty node."""
-        return (self.demand[:, None, :] <= self.capacity[None, :, :] + _EPS).all(axis=2)
+        return (self.demand[:, None, :] <= self.capacity[None, :, :] + CAPACITY_EPS).all(axis=2)
 
     @classmethod
     def from_lists(cls, tasks: Sequence[Task], nodes: Sequence[Node]) -> PlacementProblem:
@@ -158,7 +158,8 @@ class PlacementProblem:
         return cls.from_lists(load_tasks(tasks_path), load_nodes(nodes_path))
 
 
-_EPS = 1e-9
+#: slack when a demand is compared with (free) capacity: both are sums of floats
+CAPACITY_EPS = 1e-9
 
 
 def _vector(values, size: int, default: float, name: str) -> np.ndarray:

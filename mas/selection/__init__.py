@@ -13,14 +13,11 @@ from __future__ import annotations
 import bisect
 
 from mas.registry import Registry
+from mas.selection.policy import sweep_strategy
 
 STRATEGIES = Registry("strategy", also=("auto",))
 register = STRATEGIES.register
 get = STRATEGIES.get
-
-#: sizes up to which ``auto`` picks each strategy (the next one takes over above)
-AUTO_EXHAUSTIVE_MAX_N = 20
-AUTO_LOCAL_MAX_N = 200
 
 
 class NestedSets(dict):
@@ -42,11 +39,9 @@ class NestedSets(dict):
 
 
 def resolve(name: str | None, model) -> str:
-    """The concrete strategy for ``name``; None or "auto" choose by the number of agents."""
+    """The concrete strategy for ``name``; None or "auto" ask :func:`mas.selection.policy.sweep_strategy`."""
     if name in (None, "auto"):
-        if model.n <= AUTO_EXHAUSTIVE_MAX_N:
-            return "exhaustive"
-        return "local" if model.n <= AUTO_LOCAL_MAX_N else "greedy"
+        return sweep_strategy(model.n)
     get(name)
     return name
 

@@ -26,7 +26,7 @@ from mas.selection import NestedSets, register
 WORKING_TRIES = 32
 
 
-def _cover_cost(C: np.ndarray, W) -> np.ndarray:
+def cover_cost(C: np.ndarray, W) -> np.ndarray:
     """C with inf replaced by a cost larger than any feasible D, so covering comes first."""
     finite = np.isfinite(C)
     if finite.all():
@@ -54,7 +54,7 @@ def greedy_order(model, *, working: bool = False, until_rising: bool = False, li
     >>> greedy_order(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 1], [1, 0, 1], [1, 1, 0]]))
     [2, 1, 0]
     """
-    Cm = _cover_cost(model.C, model.W)
+    Cm = cover_cost(model.C, model.W)
     W = model.W
     m, n = Cm.shape
     if working:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from mas.selection import register
-from mas.selection.greedy import WORKING_TRIES, _cover_cost, greedy_order
+from mas.selection.greedy import WORKING_TRIES, cover_cost, greedy_order
 
 
 def improve(model, S, *, max_rounds: int = 1000, working: bool = False) -> list[int]:
@@ -27,7 +27,7 @@ def improve(model, S, *, max_rounds: int = 1000, working: bool = False) -> list[
     >>> improve(model, [0])
     [1]
     """
-    Cm = _cover_cost(model.C, model.W)
+    Cm = cover_cost(model.C, model.W)
     W = model.W
     n = model.n
     S = np.array(sorted(model.participants(S)), dtype=np.intp)

@@ -15,8 +15,8 @@ from mas.errors import InputError
 from protocols import names, negotiate
 from protocols.bargaining import make
 from scenarios.batch.registry import Param, PlotDefaults, register
-from scenarios.batch.scenarios_cost import check_costs
-from scenarios.batch.scenarios_protocols import _INSTANCE, make_instance
+from scenarios.batch.scenarios_cost import INSTANCE_PARAMS, check_costs
+from scenarios.wiring import make_instance, model_options
 
 PARAMS = [
     Param("buyer", str, "linear", "the initiator's strategy: boulware, linear, conceder, time:BETA, tit-for-tat, random"),
@@ -26,7 +26,7 @@ PARAMS = [
           min=0.0),
     Param("markup", float, 1.0, "a winner opens at (1 + markup) x its execution cost", min=0.001),
     Param("protocol", str, "cnp", "the protocol that allocates before pricing", choices=tuple(names())),
-    *_INSTANCE,
+    *INSTANCE_PARAMS,
     Param("loss", float, 0.0, "message loss probability (protocol and pricing)", min=0.0, max=0.99),
 ]
 
@@ -66,8 +66,8 @@ def bargain_topology(params: dict, seed: int) -> dict:
     """
     options = {"buyer": params["buyer"], "seller": params["seller"], "deadline": params["deadline"],
                "budget": params["budget"] or None, "markup": params["markup"]}
-    result, _ = negotiate(make_instance(params, seed), params["protocol"], seed=seed, loss=params["loss"],
-                          pricing="bargain", pricing_options=options)
+    result, _ = negotiate(make_instance(params, seed), params["protocol"], seed=seed, pricing="bargain",
+                          pricing_options=options, **model_options(params))
     pr = result.extra["pricing"]
     return {
         "agreement_rate": pr["agreement_rate"], "mean_rounds": pr["mean_rounds"],

@@ -15,10 +15,10 @@ import networkx as nx
 
 from mas.costs import PARTICIPATION
 from mas.errors import InputError
-from mas.instance import generate_instance
 from mas.selection import STRATEGIES
 from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
+from scenarios.wiring import make_instance
 from topologies import KINDS, WEIGHTS
 
 PARAMS = [
@@ -41,16 +41,9 @@ PARAMS = [
 ]
 
 
-def topology_params(params: dict) -> dict:
-    """The keyword options of ``topologies.build`` that a run's parameters name."""
-    kind = params["topology"]
-    if kind == "random":
-        return {} if params["edge_prob"] is None else {"p": params["edge_prob"]}
-    if kind == "small-world":
-        return {"k": params["neighbours"], "p": params["rewire"]}
-    if kind == "scale-free":
-        return {"m": params["attach"]}
-    return {}
+#: the parameters that draw a run's instance (:func:`scenarios.wiring.make_instance`), shared by the
+#: scenarios that negotiate on the same instances
+INSTANCE_PARAMS = [p for p in PARAMS if p.name != "strategy"]
 
 
 def check_costs(point: dict) -> None:
@@ -81,11 +74,7 @@ def cost_sweep(params: dict, seed: int) -> dict:
     >>> m["k"], m["best_k"] in m["k"]
     ([1, 2, 3, 4, 5], True)
     """
-    inst = generate_instance(
-        params["topology"], params["agents"], params["subtasks"], seed=seed,
-        infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
-        kappa=params["kappa"], weights=params["weights"], **topology_params(params),
-    )
+    inst = make_instance(params, seed)
     sweep = inst.cost_model(params["lambda"]).sweep(params["strategy"])
     best = sweep.row(sweep.best_k) if sweep.best_k is not None else None
     G = inst.graph if inst.graph is not None else nx.empty_graph(inst.n)

@@ -10,24 +10,20 @@ and ``loss`` (or ``agents``) is ``mas compare`` over many seeds.
 
 from __future__ import annotations
 
-from mas.instance import generate_instance
 from protocols import names
 from mas import limits
 from protocols.base import BIDS
 from scenarios.batch.registry import Param, PlotDefaults, register
-from scenarios.batch.scenarios_cost import PARAMS as COST_PARAMS
-from scenarios.batch.scenarios_cost import check_costs, topology_params
+from scenarios.batch.scenarios_cost import INSTANCE_PARAMS, check_costs
 from protocols.base import bid_options
 from scenarios.negotiation import negotiation_report
-
-# the instance is drawn exactly as cost-sweep draws it (same parameters, same seed -> same instance)
-_INSTANCE = [p for p in COST_PARAMS if p.name != "strategy"]
+from scenarios.wiring import make_instance, model_options
 
 PARAMS = [
     Param("protocol", str, "cnp", "negotiation protocol", choices=tuple(names())),
     Param("bids", str, "marginal", "what agents bid: the marginal cost of D or execution cost only",
           choices=BIDS),
-    *_INSTANCE,
+    *INSTANCE_PARAMS,  # the instance is drawn exactly as cost-sweep draws it
     Param("loss", float, 0.0, "message loss probability", min=0.0, max=0.99),
     Param("crash_prob", float, 0.0, "probability that an agent crashes during the first 10 ticks",
           min=0.0, max=0.99),
@@ -35,21 +31,6 @@ PARAMS = [
     Param("kswap", int, 0, "improve the result by k-swaps of up to K subtasks (0: none)", min=0),
     Param("max_ticks", int, 10_000, "stop the negotiation after this many ticks", min=1),
 ]
-
-
-def model_options(params: dict) -> dict:
-    """The fault and limit options of :class:`mas.model.NegotiationModel` a point asks for."""
-    return {"loss": params["loss"], "crash_prob": params["crash_prob"], "fail_prob": params["fail_prob"],
-            "max_ticks": params["max_ticks"]}
-
-
-def make_instance(params: dict, seed: int):
-    """The instance of a run (the same call as ``cost-sweep``)."""
-    return generate_instance(
-        params["topology"], params["agents"], params["subtasks"], seed=seed,
-        infeasible_prob=params["infeasible_prob"], cost_low=params["cost_low"], cost_high=params["cost_high"],
-        kappa=params["kappa"], weights=params["weights"], **topology_params(params),
-    )
 
 
 @register("protocol-compare", PARAMS, check=check_costs,

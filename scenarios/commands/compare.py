@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenarios.commands.negotiate import _percent, add_fault_arguments, model_options
+from scenarios.commands.negotiate import add_fault_arguments
 from scenarios.commands.options import nonempty_path
 from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
-from scenarios.output import format_table, print_json
+from scenarios.output import format_table, percent, print_json
+from scenarios.wiring import model_options
 
 
 def register(sub) -> None:
@@ -29,7 +30,7 @@ def run(args) -> int:
 
     inst = instance_from_args(args)
     report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
-                     objective=args.objective, bids=args.bids, **model_options(args))
+                     objective=args.objective, bids=args.bids, **model_options(vars(args)))
     if args.plot:
         plot_compare(args.plot, report, f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, "
                                         f"seed {args.seed}")
@@ -41,7 +42,7 @@ def run(args) -> int:
           + f", optimal G = {report['optimal_G']:.4g}"
           + ("" if report["optimal_G_exact"] else f" (best known, {report['optimal_G_method']})")
           + f" (lambda = {report['lambda']}); ranked by {report['objective']}")
-    rows = [[r["protocol"] + ("" if r.get("bids", args.bids) == args.bids else f" ({r['bids']} bids)"), r["D"], r["G"], _percent(r["gap_D"]), _percent(r["gap_G"]),
+    rows = [[r["protocol"] + ("" if r.get("bids", args.bids) == args.bids else f" ({r['bids']} bids)"), r["D"], r["G"], percent(r["gap_D"]), percent(r["gap_G"]),
              r["messages"], r["communication_cost"], r["ticks"], r["unallocated"], r["payments"]]
             for r in report["rows"]]
     print(format_table(["protocol", "D", "G", "D gap", "G gap", "messages", "comm. cost", "ticks",

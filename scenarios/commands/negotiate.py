@@ -6,7 +6,8 @@ from protocols import names
 from protocols.base import BIDS, bid_options
 from scenarios.commands.options import nonnegative_int, positive_int, probability
 from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args, progress
-from scenarios.output import format_table, print_json
+from scenarios.output import format_table, percent, print_json
+from scenarios.wiring import model_options
 
 
 def add_fault_arguments(p) -> None:
@@ -22,13 +23,6 @@ def add_fault_arguments(p) -> None:
     p.add_argument("--max-ticks", type=positive_int, default=10_000, metavar="T", help="stop after T ticks (default 10000)")
     p.add_argument("--initiator", type=nonnegative_int, default=0, metavar="J", help="the agent where the problem arises (default 0)")
     p.add_argument("--capacity", type=positive_int, metavar="Q", help="at most Q subtasks per agent (default unlimited)")
-
-
-def model_options(args) -> dict:
-    if args.kswap is not None and args.kswap < 1:
-        raise ValueError(f"--kswap {args.kswap}: K must be >= 1")
-    return {"loss": args.loss, "crash_prob": args.crash_prob, "fail_prob": args.fail_prob,
-            "max_ticks": args.max_ticks, "initiator": args.initiator, "capacity": args.capacity}
 
 
 def register(sub) -> None:
@@ -96,7 +90,7 @@ def _report(args, inst, negotiation_report) -> dict:
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
                                 protocol_options=options, participation=args.participation, trace=args.trace,
-                                **model_options(args), **pricing_arguments(args))
+                                **model_options(vars(args)), **pricing_arguments(args))
     report["topology"] = args.topology or args.instance
     return report
 
@@ -110,10 +104,10 @@ def _show(args, report) -> int:
           f"seed {args.seed}")
     rows = [["D", report["D"]], ["G", report["G"]],
             ["optimal D" + ("" if report["optimal_D_exact"] else " (upper bound)"), report["optimal_D"]],
-            ["gap", _percent(report["gap"])],
+            ["gap", percent(report["gap"])],
             [f"optimal G (lambda = {report['lambda']})" + ("" if report["optimal_G_exact"] else " (upper bound)"),
              report["optimal_G"]],
-            ["G gap", _percent(report["gap_G"])],
+            ["G gap", percent(report["gap_G"])],
             ["participants", len(report["participants"])],
             ["messages sent / delivered / lost", f"{msgs['sent']} / {msgs['delivered']} / {msgs['lost']}"],
             ["communication cost", report["communication_cost"]], ["ticks", report["ticks"]],
@@ -139,6 +133,3 @@ def _show(args, report) -> int:
         print(f"unallocated subtask {u['subtask']}: {u['reason']}")
     return 0
 
-
-def _percent(gap: float | None) -> str:
-    return "-" if gap is None else f"{100 * gap:.1f}%"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mas.errors import InputError
 from mas.resources.dynamic.agents import Job, NodeAgent
-from mas.resources.dynamic.model import POLICIES, AllocationModel, model_params
+from mas.resources.dynamic.model import POLICIES, AllocationModel, History, model_params
 from mas.resources.dynamic.stats import Estimate, RunSummary, summarize
 
 
@@ -47,5 +47,5 @@ def simulate_mmc(arrival_rate: float, service_rate: float, servers: int = 1, *, 
     return model.summary(batches=batches)
 
 
-__all__ = ["POLICIES", "AllocationModel", "Estimate", "Job", "NodeAgent", "RunSummary", "model_params",
+__all__ = ["POLICIES", "AllocationModel", "Estimate", "History", "Job", "NodeAgent", "RunSummary", "model_params",
            "simulate_mmc", "summarize"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -33,10 +34,10 @@ from mas.compat import model_init_kwargs
 from mas.errors import InputError
 from mas.resources.dynamic.agents import Job, NodeAgent
 from mas.resources.dynamic.stats import RunSummary, summarize
+from mas.resources.problem import CAPACITY_EPS
 
 POLICIES = ("fifo", "priority", "backfill", "least-loaded")
 _ARRIVAL, _DEPARTURE, _TIMEOUT = 0, 1, 2
-_EPS = 1e-9
 
 #: controls for a browser view (Mesa's ``model_params`` shape)
 model_params = {
@@ -56,6 +57,20 @@ def _positive(name: str, value, *, allow_none: bool = False) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         raise InputError(name, value, "must be a finite number > 0")
     return float(value)
+
+
+@dataclass(frozen=True)
+class History:
+    """The model's state after each change (one entry per instant at which something changed)."""
+
+    t: np.ndarray  #: the instants, increasing from 0
+    queue: np.ndarray  #: jobs waiting
+    in_system: np.ndarray  #: jobs waiting or running
+    used: np.ndarray  #: capacity in use, one column per resource kind
+
+    def to_dict(self) -> dict:
+        return {"t": self.t.tolist(), "queue": self.queue.tolist(), "in_system": self.in_system.tolist(),
+                "used": self.used.tolist()}
 
 
 class AllocationModel(mesa.Model):
@@ -258,7 +273,7 @@ class AllocationModel(mesa.Model):
             job = self._draw_job(t)
             self._push(t + self._interarrival(), _ARRIVAL, None)
         self.arrived += 1
-        if not (job.demand <= self.capacity + _EPS).all(axis=1).any():
+        if not (job.demand <= self.capacity + CAPACITY_EPS).all(axis=1).any():
             self.rejected += 1  # fits on no node even when empty: it would wait forever
             return
         self.queue.append(job)
@@ -276,7 +291,7 @@ class AllocationModel(mesa.Model):
             self.timed_out += 1
 
     def _choose_node(self, job: Job) -> int | None:
-        ok = (self.free >= job.demand - _EPS).all(axis=1)
+        ok = (self.free >= job.demand - CAPACITY_EPS).all(axis=1)
         if not ok.any():
             return None
         if self.policy == "least-loaded":
@@ -340,6 +355,16 @@ class AllocationModel(mesa.Model):
             self.datacollector.collect(self)
 
     # ---------------------------------------------------------------- measures
+    def history(self) -> History:
+        """Queue length, jobs in the system and used capacity after every change so far."""
+        t = np.array(self._history_t, dtype=float)
+        return History(t, np.array(self._history_q, dtype=float), np.array(self._history_n, dtype=float),
+                       np.array(self._history_used, dtype=float).reshape(len(t), len(self.kinds)))
+
+    def completion_times(self) -> np.ndarray:
+        """When each completed job finished, in completion order."""
+        return np.array(self._finished, dtype=float)
+
     def utilization_now(self) -> np.ndarray:
         """Used / total capacity per kind at the current instant."""
         total = self.capacity.sum(axis=0)

@@ -102,10 +102,8 @@ def summarize(model, *, batches: int = 20, confidence: float = 0.95) -> RunSumma
 
         raise InputError("horizon", end, f"must exceed the warm-up {start:g}")
     edges = np.linspace(start, end, batches + 1)
-    t = np.array(model._history_t)
-    q = np.array(model._history_q, dtype=float)
-    n = np.array(model._history_n, dtype=float)
-    used = np.array(model._history_used, dtype=float).reshape(len(t), -1)
+    history = model.history()
+    t, q, n, used = history.t, history.queue, history.in_system, history.used
     total = model.capacity.sum(axis=0)
     util = np.divide(used, total, out=np.zeros_like(used), where=total > 0)
     q_b = _window_means(t, q, edges)[:, 0]
@@ -126,7 +124,7 @@ def summarize(model, *, batches: int = 20, confidence: float = 0.95) -> RunSumma
             w_b[b] = (wait[sel] + serv[sel]).mean()
             c_b[b] = (wait[sel] > 1e-12).mean()
             p95_b[b] = np.percentile(wait[sel], 95)
-    fin = np.array(model._finished)
+    fin = model.completion_times()
     thr_b = np.histogram(fin, bins=edges)[0] / np.diff(edges)
     est = lambda x: _estimate(x, confidence)  # noqa: E731
     frac = lambda x: _estimate(x, confidence, upper=1.0)  # noqa: E731  (probabilities, utilizations)

@@ -68,7 +68,7 @@ def draw_plane(model, fig) -> None:
     ax.set_xlabel("x (plane units)")
     ax.set_ylabel("y (plane units)")
     legend_beside(fig, handles, right=LEGEND_WIDTH - 0.3)
-    ax.set_title(f"{model.algorithm.name}: tick {model.ticks}, stream time {time_text(model)}")
+    ax.set_title(f"{model.algorithm.name}: tick {model.tick}, stream time {time_text(model)}")
 
 
 COUNTS = Series("Tasks and workers on the plane", "count",
@@ -80,7 +80,7 @@ AVERAGE_COST = Series("Average cost per completed task", "cost (payment)",
 
 def status(model) -> list[str]:
     cost = f"{model.average_cost:.3g}" if model.completed else "-"
-    return [f"Tick {model.ticks}" + ("" if model.running else " (stream finished)"),
+    return [f"Tick {model.tick}" + ("" if model.running else " (stream finished)"),
             f"stream time: {time_text(model)}",
             f"tasks arrived: {len(model.task_agents)}/{model.total_tasks}",
             f"workers arrived: {len(model.worker_agents)}/{model.total_workers}",
@@ -89,5 +89,5 @@ def status(model) -> list[str]:
 
 
 def finished(model) -> str:
-    return (f"Finished at tick {model.ticks}: every task and worker of the stream has arrived "
+    return (f"Finished at tick {model.tick}: every task and worker of the stream has arrived "
             f"({model.completed} of {model.total_tasks} tasks completed). Reset starts a new stream.")

@@ -31,10 +31,6 @@ class CrowdView(CrowdModel):
         self.datacollector.collect(self)
 
     @property
-    def tick(self) -> int:
-        return self.ticks
-
-    @property
     def time_fed(self) -> float | None:
         """The stream time up to which arrivals have been fed (None before the first tick)."""
-        return None if self.ticks == 0 else self.clock - self.dt
+        return None if self.tick == 0 else self.clock - self.dt

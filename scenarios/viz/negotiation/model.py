@@ -21,14 +21,11 @@ from mas.errors import InputError
 from mas.instance import generate_instance
 from mas.model import NegotiationModel
 from mas.optimum import optimum
+from mas.selection.policy import sweep_strategy
 from protocols import create
 
 #: the ``topology`` value that stands for the graph given as ``graph`` (a file's)
 FILE = "file"
-
-#: above this many agents the G(k) panel uses the greedy sweep (the exact ones take seconds)
-EXACT_SWEEP_MAX_N = 50
-
 
 #: seconds the coordinator's optimum may take (a MILP for 21..40 agents) before its best bound is shown
 OPTIMUM_TIME_LIMIT = 10.0
@@ -76,8 +73,7 @@ class NegotiationView(NegotiationModel):
         self.topology_name = name if isinstance(name, str) else "graph"
         self.names = instance.agent_names or [str(j) for j in range(self.n)]
         self._layout()
-        strategy = None if self.n <= EXACT_SWEEP_MAX_N else "greedy"
-        self.sweep = self.costs.sweep(strategy)
+        self.sweep = self.costs.sweep(sweep_strategy(self.n, purpose="view"))
         self.optimum = optimum(self.costs, time_limit=OPTIMUM_TIME_LIMIT)  # what the protocol is compared with
 
         # the view's series: the model's own plus per-tick message counts; D and G NaN until defined
@@ -90,7 +86,6 @@ class NegotiationView(NegotiationModel):
         })
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
-        self.running = not self.done
 
     def _layout(self) -> None:
         g = self.graph  # nodes 0..n-1 in the instance's node order, attributes kept
@@ -130,8 +125,4 @@ class NegotiationView(NegotiationModel):
         """The coordinator's least G(k) and its k (``nan, None`` where no set covers every subtask)."""
         k = self.sweep.best_k
         return (float(self.sweep.rows[k - 1].G), k) if k is not None else (math.nan, None)
-
-    def step(self) -> None:
-        super().step()
-        self.running = not self.done
 
