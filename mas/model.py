@@ -105,7 +105,7 @@ class NegotiationModel(mesa.Model):
 
     Like every model of ours (:class:`mas.crowdsourcing.model.CrowdModel`,
     :class:`mas.resources.dynamic.AllocationModel`) it keeps Mesa's
-    ``running`` (False once the protocol is done) and counts its ticks in
+    ``running`` (False once the protocol is done or ``max_ticks`` is reached) and counts its ticks in
     ``tick``: a step, or an :meth:`exchange`, which Mesa's ``steps`` (calls of
     ``step()``) would miss.
 
@@ -385,7 +385,7 @@ class NegotiationModel(mesa.Model):
         self.inbox = inbox[self.live[inbox["receiver"]]] if inbox.size else inbox  # the crashed hear nothing
         result = self.protocol.step(self.view)
         self.done = bool(result.done)
-        self.running = not self.done
+        self.running = not self.done and self.tick < self.max_ticks  # Mesa's run_model() must end
         self._refresh_agents()
         self.datacollector.collect(self)
 
