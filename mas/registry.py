@@ -119,7 +119,7 @@ class Registry(MutableMapping):
         return list(dict.fromkeys(e.module for e in self._entries.values() if e.module))
 
     def load_all(self) -> None:
-        """Import every declared module (so that :meth:`values` holds no surprises)."""
+        """Import every declared module now (``values()`` would import them one by one as it reaches them)."""
         for name in list(self._entries):
             self[name]
 
