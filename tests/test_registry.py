@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import protocols
-from mas.crowdsourcing import ALGORITHMS as CROWD, UTILITIES, make_algorithm
+from mas.crowdsourcing import ALGORITHMS as CROWD
+from mas.crowdsourcing import UTILITIES, make_algorithm
 from mas.errors import InputError
 from mas.registry import Registry
 from mas.resources.algorithms import ALGORITHMS as PLACEMENT
