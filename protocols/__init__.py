@@ -1,12 +1,11 @@
-"""Decentralized allocation protocols; each registers itself by name.
+"""Decentralized allocation protocols, found by name (declared in :mod:`protocols.registry`).
 
 >>> from protocols import names
 >>> names()
 ['cnp', 'first-price', 'vickrey', 'ssi', 'cbba', 'neighbour', 'join', 'icnp']
 """
 
-from protocols.registry import PROTOCOLS, create, get, names, register  # noqa: F401
-from protocols import contract_net, auctions, ssi, cbba, neighbour, join, icnp  # noqa: E402,F401,I001  (registration order = names() order)
+from protocols.registry import PROTOCOLS, create, get, names, options, register  # noqa: F401
 from protocols.kswap import kswap  # noqa: E402,F401  (eager: the submodule of the same name would shadow a lazy one)
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from mas.crowdsourcing import StreamSettings, generate_stream, make_algorithm, run_online
+from mas.crowdsourcing import ALGORITHMS, StreamSettings, generate_stream, make_algorithm, run_online
 from mas.errors import InputError
 from mas.files import atomic_open, save_figure
 
-ALGORITHMS = ("ossa", "ossa-indexed", "greedy", "tgoa")
 TASK_COUNTS = tuple(range(800, 1501, 100))
 
 
@@ -42,15 +41,17 @@ class Run:
 
 
 def run_experiment(task_counts: Sequence[int] = TASK_COUNTS, workers: int = 500, seeds: int = 3, *,
-                   algorithms: Sequence[str] = ALGORITHMS, settings: StreamSettings | None = None,
+                   algorithms: Sequence[str] | None = None, settings: StreamSettings | None = None,
                    progress=None) -> list[Run]:
-    """Every algorithm on every (task count, seed) stream; ``progress.advance()`` after each run.
+    """Every algorithm (default: every registered one) on every (task count, seed) stream;
+    ``progress.advance()`` after each run.
 
     The stream of seed ``s`` with ``n`` tasks is ``generate_stream(n, workers, seed=s)``: the same for
     every algorithm, so differences are the algorithms' alone.
     """
     if seeds < 1:
         raise InputError("seeds", seeds, "must be >= 1")
+    algorithms = ALGORITHMS.names() if algorithms is None else list(algorithms)
     for name in algorithms:
         make_algorithm(name)  # fail on a bad name before the long run
     runs: list[Run] = []

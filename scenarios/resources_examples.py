@@ -15,8 +15,14 @@ from pathlib import Path
 
 from mas.resources import ALGORITHMS, CapacityError, InfeasibleError, PlacementProblem, check_placement, place
 
-#: algorithms in the order the demo shows them
-DEMO_ALGORITHMS = ("exact", "priority", "ffd", "best-fit", "least-loaded", "dot", "anneal", "genetic")
+
+def demo_algorithms() -> list[str]:
+    """Every registered algorithm in the order the demo shows them: the exact optimum first, as the reference.
+
+    >>> demo_algorithms()[:3]
+    ['exact', 'priority', 'ffd']
+    """
+    return ["exact", *(name for name in ALGORITHMS.names() if name != "exact")]
 
 
 def data_path(name: str) -> Path:
@@ -60,8 +66,9 @@ def check_claim(problem: PlacementProblem, placement: dict) -> str | None:
     return None
 
 
-def run_demo(objective: str = "count", *, seed: int = 0, algorithms=DEMO_ALGORITHMS) -> list[dict]:
-    """Every example solved by every algorithm, and the seed's claims checked."""
+def run_demo(objective: str = "count", *, seed: int = 0, algorithms=None) -> list[dict]:
+    """Every example solved by every algorithm (default :func:`demo_algorithms`), and the seed's claims checked."""
+    algorithms = demo_algorithms() if algorithms is None else algorithms
     out = []
     for ex in EXAMPLES:
         problem = ex.problem()

@@ -134,15 +134,28 @@ def run_utility(assignments: Sequence[Assignment], completed, arrivals: Sequence
 
 
 ALGORITHMS = Registry("algorithm", tag="name")
+# each module registers its algorithms when a name is first looked up (mas/registry.py), so
+# this module never imports them and they can import it
+for _name, _module in (("ossa", "ossa"), ("ossa-indexed", "ossa"), ("greedy", "greedy"), ("tgoa", "tgoa")):
+    ALGORITHMS.declare(_name, f"mas.crowdsourcing.{_module}")
 #: class decorator: make an algorithm available by name (CLI and user code alike)
 register_algorithm = ALGORITHMS.register
 
 
 def make_algorithm(name: str, **options) -> OnlineAlgorithm:
-    """An algorithm by registered name (``ALGORITHMS.names()``: ``ossa``, ``ossa-indexed``, ``greedy``, ``tgoa``)."""
-    from mas.crowdsourcing import greedy, ossa, tgoa  # noqa: F401 - registration
+    """An algorithm by registered name (``ALGORITHMS.names()``: ``ossa``, ``ossa-indexed``, ``greedy``, ``tgoa``).
 
-    return ALGORITHMS.get(name)(**options)
+    Raises
+    ------
+    InputError
+        for an unknown name, or an option the algorithm does not take (``algorithm_options``).
+
+    >>> make_algorithm("greedy", split=0.3)
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: split = 0.3: not an option of algorithm 'greedy'; its options: index, cell, utility
+    """
+    return ALGORITHMS.make(name, **options)
 
 
 def algorithm_options(name: str) -> list[str]:
@@ -151,11 +164,7 @@ def algorithm_options(name: str) -> list[str]:
     >>> algorithm_options("tgoa")
     ['split', 'utility', 'index', 'cell']
     """
-    import inspect
-
-    from mas.crowdsourcing import greedy, ossa, tgoa  # noqa: F401 - registration
-
-    return [p for p in inspect.signature(ALGORITHMS.get(name)).parameters]
+    return list(ALGORITHMS.options(name))
 
 
 @dataclass

@@ -22,7 +22,7 @@ _WHERE = {
     "OBJECTIVES": "problem", "Node": "problem", "PlacementProblem": "problem", "Task": "problem",
     "load_nodes": "problem", "load_tasks": "problem",
     "QueueMetrics": "queueing", "UnstableQueueError": "queueing", "mm1": "queueing", "mmc": "queueing",
-    "ALGORITHMS": "solve", "place": "solve",
+    "ALGORITHMS": "algorithms", "place": "solve",
 }
 
 __all__ = sorted(_WHERE)

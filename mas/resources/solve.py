@@ -1,6 +1,7 @@
 """One entry point for every placement algorithm, looked up by name, with its gap reported.
 
-``ALGORITHMS`` maps a name to ``func(problem, objective, **options) -> assignment``;
+``ALGORITHMS`` (declared in :mod:`mas.resources.algorithms`, registered here) maps
+a name to ``func(problem, objective, **options) -> assignment``;
 ``place`` runs one, times it, and attaches the best bound it can afford: the
 exact optimum when the integer program is small enough (``exact_limit`` pairs
 of task and node), otherwise the cheap bound of ``bounds.placement_bound``.
@@ -12,7 +13,7 @@ import time
 
 import numpy as np
 
-from mas.registry import Registry
+from mas.resources.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from mas.resources.anneal import anneal_placement
 from mas.resources.bounds import placement_bound
 from mas.resources.exact import InfeasibleError, exact_placement
@@ -23,8 +24,6 @@ from mas.resources.local import placement_start
 from mas.resources.placement import PlacementResult, check_objective, check_placement, objective_value
 from mas.resources.problem import MAXIMIZE
 
-ALGORITHMS = Registry("algorithm")
-DEFAULT_ALGORITHM = "ffd"
 #: task x node pairs up to which ``place`` also solves the exact program to report the true gap
 EXACT_LIMIT = 5_000
 
@@ -34,22 +33,25 @@ register = ALGORITHMS.register
 
 
 for _rule in GREEDY_RULES:
-    register(_rule)(lambda problem, objective, _r=_rule, **_: greedy_placement(problem, _r))
+    register(_rule, options=())(lambda problem, objective, _r=_rule, **_: greedy_placement(problem, _r))
+
+#: what the anytime searches take (``place`` passes them to every algorithm; the others ignore them)
+_SEARCH_OPTIONS = ("seed", "time_limit", "iterations")
 
 
-@register("anneal")
+@register("anneal", options=_SEARCH_OPTIONS)
 def _anneal(problem, objective, *, seed=None, time_limit=None, iterations=None, **_):
     return anneal_placement(problem, objective, seed=seed, time_limit=time_limit,
                             iterations=20_000 if iterations is None else iterations)
 
 
-@register("genetic")
+@register("genetic", options=_SEARCH_OPTIONS)
 def _genetic(problem, objective, *, seed=None, time_limit=None, iterations=None, **_):
     return genetic_placement(problem, objective, seed=seed, time_limit=time_limit,
                              generations=100 if iterations is None else iterations)
 
 
-@register("exact")
+@register("exact", options=("time_limit",))
 def _exact(problem, objective, *, time_limit=None, **_):
     return exact_placement(problem, objective, time_limit=time_limit,
                            start=placement_start(problem, objective, time_limit=_start_budget(time_limit))).assignment

@@ -5,7 +5,8 @@ A strategy is a function ``(model, ks, **options) -> {k: participants}``
 that size is feasible). Under ``model.participation == "working"`` a strategy
 returns only sets in which every agent executes a subtask under the
 allocation rule. Strategies register by name, so the CLI and user code
-find them the same way; a new strategy is one new module imported below.
+find them the same way; a new strategy is one new module declared below
+(imported when its name is first looked up, mas/registry.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from mas.registry import Registry
 from mas.selection.policy import sweep_strategy
 
 STRATEGIES = Registry("strategy", also=("auto",))
+for _name, _module in (("exhaustive", "exhaustive"), ("greedy", "greedy"), ("local", "local_search"),
+                       ("milp", "milp")):
+    STRATEGIES.declare(_name, f"mas.selection.{_module}")
 register = STRATEGIES.register
 get = STRATEGIES.get
 
@@ -44,8 +48,5 @@ def resolve(name: str | None, model) -> str:
         return sweep_strategy(model.n)
     get(name)
     return name
-
-
-from mas.selection import exhaustive, greedy, local_search, milp  # noqa: E402,F401  (registration)
 
 __all__ = ["STRATEGIES", "NestedSets", "get", "register", "resolve"]

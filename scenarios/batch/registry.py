@@ -1,10 +1,12 @@
 """Batch scenarios by name: a function ``(params, seed) -> metrics`` with a parameter schema.
 
-A scenario module is one file ``scenarios/batch/scenarios_<topic>.py`` that calls
-:func:`register`; every such module is imported the first time a scenario is
-looked up, so adding a scenario changes nothing else. Code outside the package
+``SCENARIOS`` is a :class:`mas.registry.Registry` like every other: each built-in
+scenario is declared below with its module ``scenarios/batch/scenarios_<topic>.py``,
+which is imported the first time the scenario is looked up and registers it
+with :func:`register` (a test checks that every ``scenarios_*.py`` module is
+declared and registers what is declared for it). Code outside the package
 registers the same way from any importable module named in a config's
-``plugins = [...]``.
+``plugins = [...]`` (:func:`mas.registry.load_plugins`).
 
 The schema is what lets a config be checked before any run starts: every
 parameter has a name, a type, a default and optional limits.
@@ -12,16 +14,13 @@ parameter has a name, a type, a default and optional limits.
 
 from __future__ import annotations
 
-import importlib
-import keyword
 import math
-import pkgutil
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from mas.errors import InputError
+from mas.registry import Registry, load_plugins
 
 _TYPES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
 
@@ -166,8 +165,10 @@ class Scenario:
         return metrics
 
 
-SCENARIOS: dict[str, Scenario] = {}
-_loaded = False
+SCENARIOS = Registry("scenario")
+for _name, _topic in (("bargain-topology", "bargaining"), ("cost-sweep", "cost"), ("crowd", "crowd"),
+                      ("protocol-compare", "protocols"), ("resources", "resources")):
+    SCENARIOS.declare(_name, f"scenarios.batch.scenarios_{_topic}")
 
 
 def register(
@@ -199,68 +200,39 @@ def register(
         raise ValueError(f"scenario {name!r}: a parameter is declared twice in {names}")
 
     def deco(func: Callable) -> Callable:
-        SCENARIOS[name] = Scenario(name, func, tuple(params), description or (func.__doc__ or "").strip(),
-                                   dict(curves or {}), plot or PlotDefaults(), check, estimate)
+        SCENARIOS.register(name)(Scenario(name, func, tuple(params), description or (func.__doc__ or "").strip(),
+                                          dict(curves or {}), plot or PlotDefaults(), check, estimate))
         return func
 
     return deco
 
 
 def builtin_modules() -> list[str]:
-    """The names of every ``scenarios/batch/scenarios_*.py`` module."""
-    import scenarios.batch as package
-
-    return [f"scenarios.batch.{info.name}"
-            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
-            if info.name.startswith("scenarios_")]
+    """The modules of the built-in scenarios (``scenarios.batch.scenarios_*``)."""
+    return SCENARIOS.modules()
 
 
 def load_builtin() -> None:
     """Import every built-in scenario module (each registers its scenarios)."""
-    global _loaded
-    if _loaded:
-        return
-    for module in builtin_modules():
-        importlib.import_module(module)
-    _loaded = True
-
-
-_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-
-
-def load_plugins(modules: Iterable[str], where: str = "plugins") -> None:
-    """Import user modules that register scenarios; InputError naming the one that fails.
-
-    A name that is not a dotted module name (a path, a relative import, a
-    keyword) is refused before anything is imported.
-
-    >>> load_plugins(["../evil"])
-    Traceback (most recent call last):
-    ...
-    mas.errors.InputError: plugins[0] = '../evil': is not a module name (like my_package.my_scenarios)
-    """
-    modules = list(modules)
-    for i, module in enumerate(modules):
-        if (not isinstance(module, str) or not _MODULE_NAME.fullmatch(module)
-                or any(keyword.iskeyword(part) for part in module.split("."))):
-            raise InputError(f"{where}[{i}]", module, "is not a module name (like my_package.my_scenarios)")
-    for i, module in enumerate(modules):
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            raise InputError(f"{where}[{i}]", module, f"cannot be imported ({exc})") from None
-        except (Exception, SystemExit) as exc:  # noqa: BLE001  (the plugin's own bug, named in one line)
-            text = str(exc).splitlines()[0] if str(exc).strip() else ""
-            raise InputError(f"{where}[{i}]", module,
-                             f"failed while importing: {type(exc).__name__}" + (f": {text}" if text else "")) from None
+    SCENARIOS.load_all()
 
 
 def get(name: str, plugins: Iterable[str] = (), where: str = "scenario") -> Scenario:
-    """The scenario registered as ``name`` (built-ins and ``plugins`` are imported first)."""
-    load_builtin()
+    """The scenario registered as ``name`` (its module, and ``plugins``, imported first).
+
+    >>> get("cost-sweep").name
+    'cost-sweep'
+    >>> get("no-such-sweep")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: scenario = 'no-such-sweep': unknown scenario; known: bargain-topology, cost-sweep, ...
+    """
     load_plugins(plugins)
-    try:
-        return SCENARIOS[name]
-    except KeyError:
-        known = ", ".join(sorted(SCENARIOS)) or "none"
-        raise InputError(where, name, f"unknown scenario; known: {known}") from None
+    if name not in SCENARIOS:
+        known = ", ".join(sorted(SCENARIOS.names())) or "none"
+        raise InputError(where, name, "unknown scenario; known: " + known)
+    return SCENARIOS[name]
+
+
+__all__ = ["SCENARIOS", "Param", "PlotDefaults", "Scenario", "builtin_modules", "get", "load_builtin",
+           "load_plugins", "register"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from protocols.bargaining.strategies import STRATEGIES
 from scenarios.output import format_table, print_json
 
-STRATEGY_HELP = ("boulware, linear, conceder, time:BETA (offer IP + (t/T)^(1/BETA) (RV - IP)), "
-                 "tit-for-tat (relative), random, or a strategy you registered")
+_SPELLED = {"time": "time:BETA (offer IP + (t/T)^(1/BETA) (RV - IP))", "tit-for-tat": "tit-for-tat (relative)"}
+STRATEGY_HELP = ", ".join(_SPELLED.get(name, name) for name in STRATEGIES.names()) + ", or a strategy you registered"
 
 
 def register(sub) -> None:

@@ -9,11 +9,13 @@ from mas import limits
 from mas.errors import InputError
 
 from scenarios.commands.options import (nonnegative_float, nonnegative_int, positive_float, positive_int, probability,
-                                        refuse_unless, seed)
+                                        refuse_unless, refuse_untaken, seed)
 from mas.crowdsourcing import ALGORITHMS, ORDERS, UTILITIES
 from scenarios.output import format_table, print_json
 
 FORMATS = ("json", "goma")
+#: command-line options passed to the algorithm as its keyword option of the same name
+_ALGORITHM_OPTIONS = ("split",)
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -73,7 +75,8 @@ def register(sub) -> None:
     p.add_argument("--plane", type=positive_float, default=None, help="side of the square plane (default 300)")
     p.add_argument("--seed", type=seed, default=None, help="random seed of a generated stream (default 0)")
     p.add_argument("--split", type=probability, default=None,
-                   help="tgoa: share of arrivals handled greedily (default 0.5; the authors' code uses 0.78)")
+                   help="the algorithms with two phases (tgoa): share of arrivals handled greedily "
+                        "(default 0.5; the authors' code uses 0.78)")
     _add_window_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(run=run_crowd)
@@ -95,12 +98,12 @@ def register(sub) -> None:
 
 def run_crowd(args) -> int:
     from mas.crowdsourcing import generate_stream, load_events, load_goma, make_algorithm, run_online
-    from mas.crowdsourcing.engine import algorithm_options
 
     goma = args.format == "goma"
     order = args.order or ("given" if goma else "time")
-    takes = algorithm_options(args.algorithm)
-    refuse_unless(args, "--split", "split" in takes, f"not an option of {args.algorithm} (only TGOA has phases)")
+    given = {key: value for key in _ALGORITHM_OPTIONS if (value := getattr(args, key)) is not None}
+    for key in given:  # before reading the stream
+        refuse_untaken(args, f"--{key}", ALGORITHMS, args.algorithm, "not an option of {name} (only {takers} has it)")
     if args.events:
         for opt in ("--workers", "--seed", "--plane", "--horizon", "--task-stay", "--worker-stay"):
             refuse_unless(args, opt, False, "only with --tasks (the event file gives the arrivals)")
@@ -117,10 +120,8 @@ def run_crowd(args) -> int:
         limits.require(limits.crowd_estimate(args.tasks, args.workers, args.algorithm), "mas crowd")
         settings = _settings(args, plane=300.0 if args.plane is None else args.plane)
         stream = generate_stream(args.tasks, args.workers, seed=args.seed or 0, settings=settings)
-    options = {"utility": args.utility or ("pay-rate" if goma else "cost")}
-    if args.split is not None:
-        options["split"] = args.split
-    if goma and "cell" in takes:
+    options = {"utility": args.utility or ("pay-rate" if goma else "cost"), **given}
+    if goma and "cell" in ALGORITHMS.options(args.algorithm):
         options["cell"] = _cell(stream)
     result = run_online(make_algorithm(args.algorithm, **options), stream, check=False, order=order)
     d = result.to_dict()
@@ -147,26 +148,27 @@ def _cell(stream) -> float:
 
 
 def run_experiment(args) -> int:
-    from scenarios.crowd_experiment import ALGORITHMS, TASK_COUNTS, averages
+    from scenarios.crowd_experiment import TASK_COUNTS, averages
     from scenarios.crowd_experiment import run_experiment as experiment
     from scenarios.crowd_experiment import write_outputs
     from scenarios.progress import Progress
 
     settings = _settings(args)
     counts = args.task_counts or list(TASK_COUNTS)
+    algorithms = ALGORITHMS.names()
     for n in counts:
-        for alg in ALGORITHMS:
+        for alg in algorithms:
             limits.require(limits.crowd_estimate(n, args.workers, alg), "mas crowd-experiment")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError("--out", args.out, "exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not args.force:
         raise InputError("--out", args.out, "is not empty; pass --force to replace its files")
-    total = len(counts) * args.seeds * len(ALGORITHMS)
+    total = len(counts) * args.seeds * len(algorithms)
     with Progress(total, "crowd-experiment", lines=True) as bar:
-        runs = experiment(counts, args.workers, args.seeds, settings=settings, progress=bar)
+        runs = experiment(counts, args.workers, args.seeds, algorithms=algorithms, settings=settings, progress=bar)
     paths = write_outputs(args.out, runs)
-    means = sorted(averages(runs), key=lambda m: (m["tasks"], ALGORITHMS.index(m["algorithm"])))
+    means = sorted(averages(runs), key=lambda m: (m["tasks"], algorithms.index(m["algorithm"])))
     if args.json:
         print_json({"averages": means, "files": paths})
         return 0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from protocols import names
+from protocols import PROTOCOLS, names
 from protocols.base import BIDS, bid_options
-from scenarios.commands.options import nonnegative_int, positive_int, probability
+from scenarios.commands.options import nonnegative_int, positive_int, probability, refuse_untaken
 from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args, progress
 from scenarios.output import format_table, percent, print_json
 from scenarios.wiring import model_options
@@ -34,7 +34,8 @@ def register(sub) -> None:
     add_fault_arguments(p)
     add_lambda_argument(p)
     p.add_argument("--hops", type=positive_int, metavar="H",
-                   help="cnp, first-price, vickrey: announce only to agents within H hops (default: everyone)")
+                   help="announce only to agents within H hops (default: everyone; a protocol without "
+                        "a hops option refuses it)")
     p.add_argument("--trace", metavar="FILE.jsonl",
                    help="write every message as one JSON line (tick, sender, receiver, performative, "
                         "conversation, subtask, cost, lost)")
@@ -85,8 +86,7 @@ def run(args) -> int:
 def _report(args, inst, negotiation_report) -> dict:
     options = bid_options(args.protocol, args.bids)
     if args.hops is not None:
-        if args.protocol not in ("cnp", "first-price", "vickrey"):
-            raise ValueError(f"--hops {args.hops}: only cnp, first-price and vickrey announce by hops")
+        refuse_untaken(args, "--hops", PROTOCOLS, args.protocol, "only {takers} announce by hops")
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
                                 protocol_options=options, participation=args.participation, trace=args.trace,

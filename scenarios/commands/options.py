@@ -119,3 +119,29 @@ def refuse_unless(args, option: str, condition: bool, why: str) -> None:
     value = getattr(args, option.lstrip("-").replace("-", "_"))
     if value is not None and value is not False and not condition:
         raise InputError(option, value, why)
+
+
+def refuse_untaken(args, option: str, registry, name: str, why: str = "only {takers} take it") -> None:
+    """InputError naming ``option`` when it was given but ``registry``'s entry ``name`` does not take it.
+
+    ``option`` is the command-line form of the entry's keyword option (``--time-limit`` for
+    ``time_limit``); ``why`` may say ``{name}`` and ``{takers}``, the entries that do take it.
+
+    >>> import argparse
+    >>> from mas.registry import Registry
+    >>> shapes = Registry("shape")
+    >>> _ = shapes.register("disc")(lambda *, radius=1.0: radius)
+    >>> _ = shapes.register("dot")(lambda: 0.0)
+    >>> refuse_untaken(argparse.Namespace(radius=2.0), "--radius", shapes, "disc")
+    >>> refuse_untaken(argparse.Namespace(radius=2.0), "--radius", shapes, "dot", "only {takers} have one")
+    Traceback (most recent call last):
+    ...
+    mas.errors.InputError: --radius = 2.0: only disc have one
+    """
+    key = option.lstrip("-").replace("-", "_")
+    takes = registry.options(name)
+    if takes is None or key in takes:
+        return
+    takers = [n for n in registry.names() if key in (registry.options(n) or ())]
+    listed = " and ".join(filter(None, [", ".join(takers[:-1]), takers[-1] if takers else "none"]))
+    refuse_unless(args, option, False, why.format(name=name, takers=listed))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from mas import limits
+from mas.resources.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from mas.resources.problem import OBJECTIVES
-from scenarios.commands.options import positive_float, positive_int, refuse_unless, seed
+from scenarios.commands.options import positive_float, positive_int, refuse_untaken, seed
 from scenarios.output import format_table, print_json
-
-ALGORITHM_CHOICES = ("exact", "ffd", "best-fit", "least-loaded", "dot", "anneal", "genetic", "priority")
 
 
 def register(sub) -> None:
@@ -20,8 +19,8 @@ def register(sub) -> None:
     p.add_argument("--objective", choices=OBJECTIVES, default="count",
                    help="count/value: most tasks/value placed; cost: least cost, all placed; balance: smallest "
                         "maximum utilization; makespan: shortest busy time (default count)")
-    p.add_argument("--algorithm", choices=ALGORITHM_CHOICES, default="ffd",
-                   help="exact (HiGHS integer program) or a heuristic (default ffd)")
+    p.add_argument("--algorithm", choices=ALGORITHMS.names(), default=DEFAULT_ALGORITHM,
+                   help=f"exact (HiGHS integer program) or a heuristic (default {DEFAULT_ALGORITHM})")
     p.add_argument("--seed", type=seed, default=None, help="random seed of anneal and genetic (default 0)")
     p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
                    help="budget of anneal, genetic and exact")
@@ -35,11 +34,9 @@ def run(args) -> int:
     from mas.resources.problem import PlacementProblem
     from mas.resources.solve import place
 
-    searches = ("anneal", "genetic")
-    refuse_unless(args, "--seed", args.algorithm in searches, "only anneal and genetic draw random numbers")
-    refuse_unless(args, "--iterations", args.algorithm in searches, "only anneal and genetic iterate")
-    refuse_unless(args, "--time-limit", args.algorithm in (*searches, "exact"),
-                  "only anneal, genetic and exact take a time limit")
+    refuse_untaken(args, "--seed", ALGORITHMS, args.algorithm, "only {takers} draw random numbers")
+    refuse_untaken(args, "--iterations", ALGORITHMS, args.algorithm, "only {takers} iterate")
+    refuse_untaken(args, "--time-limit", ALGORITHMS, args.algorithm, "only {takers} take a time limit")
     if args.iterations is not None and args.time_limit is None:
         limits.require_bounded(args.iterations, limits.MAX_UNTIMED_ITERATIONS, "--iterations", args.iterations,
                                "iterations", "give --time-limit SECONDS too")

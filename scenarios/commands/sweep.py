@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from mas import limits
+from mas.selection import STRATEGIES
 from scenarios.commands.options import nonempty_path, positive_float, positive_int, probability, refuse_unless, seed
 from scenarios.output import format_table, print_json
 from topologies.kinds import KINDS
 
-#: the strategies of :mod:`mas.selection` (its registry; named here so the parser needs no numpy or scipy)
-STRATEGY_NAMES = ("exhaustive", "greedy", "local", "milp")
+#: the strategies of :mod:`mas.selection` (declared there, so naming them imports no numpy or scipy)
+STRATEGY_NAMES = tuple(STRATEGIES.names())
 #: :data:`mas.costs.PARTICIPATION`, named here for the same reason (a test checks they agree)
 PARTICIPATION_NAMES = ("participants", "working")
 
@@ -74,7 +75,7 @@ def register(sub) -> None:
     p = sub.add_parser("sweep", help="best participant set, D and G for every k",
                        description="The k-sweep of the cost model on an instance file or a generated one.")
     add_instance_arguments(p)
-    p.add_argument("--strategy", choices=[*STRATEGY_NAMES, "auto"], default="auto",
+    p.add_argument("--strategy", choices=[*STRATEGY_NAMES, *STRATEGIES.also], default="auto",
                    help="exhaustive (exact, n <= 30), milp (exact), greedy, local (greedy + swaps); "
                         "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
     add_lambda_argument(p)

@@ -10,15 +10,14 @@ from pathlib import Path
 
 from mas.errors import InputError
 from scenarios.commands.options import positive_int
-
-PAGES = ("negotiation", "crowd", "resources")
+from scenarios.viz import PAGES
 
 
 def register(sub) -> None:
     p = sub.add_parser("viz", help="watch a model run in the browser (a Solara page)",
                        description="Start a Solara server with the page of one model and print its address. "
                                    "It listens on localhost only unless --host says otherwise.")
-    p.add_argument("--model", choices=PAGES, default="negotiation", help="which page (default negotiation)")
+    p.add_argument("--model", choices=list(PAGES), default="negotiation", help="which page (default negotiation)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     p.add_argument("--render-interval", type=positive_int, default=1, metavar="N",
@@ -59,9 +58,7 @@ def check_port(host: str, port: int) -> None:
 
 def server_command(page: str, host: str, port: int) -> list[str]:
     """The Solara command line that serves ``page`` (production mode: no reloader, no browser)."""
-    from scenarios.viz import PAGES as MODULES
-
-    return [sys.executable, "-m", "solara", "run", MODULES[page], "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "solara", "run", PAGES[page], "--host", host, "--port", str(port),
             "--production", "--no-open", "--log-level", "warning"]
 
 
