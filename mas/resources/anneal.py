@@ -31,6 +31,7 @@ class _State:
         self.inv = np.divide(1.0, cap, out=np.zeros_like(cap), where=cap > 0)
         self.level = np.zeros(problem.n_nodes)  # per-node utilisation or busy time
         self.has_levels = objective in ("balance", "makespan")
+        self.dur = problem.duration if objective == "makespan" else None  # only makespan moves durations
         if self.has_levels:
             for j in range(problem.n_nodes):
                 self.level[j] = self._level(j, self.free[j])
@@ -96,7 +97,7 @@ class _State:
             return None
         delta = self.linear(t, j) - self.linear(t, o)
         if self.has_levels:
-            changes = self.moved_levels(o, j, d, self.p.duration[t])
+            changes = self.moved_levels(o, j, d, 0.0 if self.dur is None else self.dur[t])
             delta += self.level_delta(changes)
         if not (delta <= 0 or r[3] < math.exp(-delta / temp)):  # Metropolis
             return None
@@ -106,7 +107,8 @@ class _State:
             self.free[j] -= d
         self.a[t] = j
         if self.has_levels:
-            self.level_set(changes)
+            for jj, v in changes.items():
+                self.level[jj] = v
         return delta
 
     def swap(self, t: int, o: int, r: np.ndarray, temp: float) -> float | None:
@@ -121,7 +123,7 @@ class _State:
             return None
         delta = self.linear(t, o2) + self.linear(t2, o) - self.linear(t, o) - self.linear(t2, o2)
         if self.has_levels:
-            changes = self.moved_levels(o, o2, diff, self.p.duration[t] - self.p.duration[t2])
+            changes = self.moved_levels(o, o2, diff, 0.0 if self.dur is None else self.dur[t] - self.dur[t2])
             delta += self.level_delta(changes)
         if not (delta <= 0 or r[3] < math.exp(-delta / temp)):  # Metropolis
             return None
@@ -129,12 +131,9 @@ class _State:
         self.free[o2] -= diff
         self.a[t], self.a[t2] = o2, o
         if self.has_levels:
-            self.level_set(changes)
+            for jj, v in changes.items():
+                self.level[jj] = v
         return delta
-
-    def level_set(self, changes: dict[int, float]) -> None:
-        for j, v in changes.items():
-            self.level[j] = v
 
     def move(self, r: np.ndarray, temp: float, allow_out: bool) -> float | None:
         """One move drawn by the four uniforms ``r``: half relocations, half swaps (a task left
