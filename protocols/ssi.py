@@ -89,7 +89,7 @@ class SequentialSingleItem(Mechanism):
                 self.open[s] = True
 
     def step(self, state) -> StepResult:
-        tick, ch = state.tick, state.channel
+        tick = state.tick
         if not state.live[self.auctioneer]:
             lost = np.flatnonzero(self.open | (state.allocation < 0))
             self.open[lost] = False
@@ -99,42 +99,10 @@ class SequentialSingleItem(Mechanism):
             self._give_back(state, state.released, "contractor crashed")
         inbox = state.inbox
         perf = inbox["performative"] if inbox.size else np.empty(0)
-        cfps = inbox[perf == CFP]
-        if cfps.size:  # contractors bid: one message each, sent as one batch
-            open_now = np.flatnonzero(self.open)
-            subs = np.empty(cfps.size, dtype=np.intp)
-            bids = np.empty(cfps.size)
-            for k, (j, what) in enumerate(zip(cfps["receiver"].tolist(), cfps["subtask"].tolist())):
-                if what == WHOLE:
-                    subs[k], bids[k] = WHOLE, self._stand_alone(state, j, open_now)
-                else:
-                    subs[k], bids[k] = self._marginal(state, j, open_now)
-            answer = np.isfinite(bids)
-            for perf_, mask in ((PROPOSE, answer), (REFUSE, ~answer)):
-                if mask.any():
-                    ch.send(cfps["receiver"][mask], cfps["sender"][mask], perf_, subtask=subs[mask],
-                            conversation=cfps["conversation"][mask], content=bids[mask], tick=tick)
-        props = inbox[perf == PROPOSE]
-        if props.size:
-            valid = (props["conversation"] == self.round) & (tick <= self.deadline)
-            good = props[valid]
-            self.offers += list(zip(good["sender"].tolist(), good["subtask"].tolist(), good["content"].tolist()))
-            late = props[~valid]
-            if late.size:
-                ch.send(self.auctioneer, late["sender"], REJECT_PROPOSAL, subtask=late["subtask"],
-                        conversation=late["conversation"], tick=tick)
-        accepts = inbox[perf == ACCEPT_PROPOSAL]
-        for msg in accepts:
-            j, s = int(msg["receiver"]), int(msg["subtask"])
-            ok = bool(state.agent_list[j].respond([s])[0])
-            ch.send(j, msg["sender"], INFORM if ok else FAILURE, subtask=s, conversation=msg["conversation"], tick=tick)
-        for msg in inbox[(perf == INFORM) | (perf == FAILURE)]:
-            s = int(msg["subtask"])
-            if s in self.pending and state.allocation[s] == msg["sender"]:
-                if msg["performative"] == INFORM:
-                    self.pending.pop(s)
-                else:
-                    self._give_back(state, s, "contractor failed")
+        self._answer_cfps(state, inbox[perf == CFP])
+        self._collect_proposals(state, inbox[perf == PROPOSE])
+        self._answer_accepts(state, inbox[perf == ACCEPT_PROPOSAL])
+        self._read_results(state, inbox[(perf == INFORM) | (perf == FAILURE)])
         for s, due in list(self.pending.items()):
             if due < tick:
                 self._give_back(state, s, "no result by the deadline")
@@ -145,6 +113,55 @@ class SequentialSingleItem(Mechanism):
             self._open_round(state)
         done = not self.open.any() and not self.pending
         return StepResult(done=done)
+
+    def _answer_cfps(self, state, cfps) -> None:
+        """Contractors bid: one ``propose`` or ``refuse`` per ``cfp``, sent as one batch each."""
+        if not cfps.size:
+            return
+        open_now = np.flatnonzero(self.open)
+        subs = np.empty(cfps.size, dtype=np.intp)
+        bids = np.empty(cfps.size)
+        for k, (j, what) in enumerate(zip(cfps["receiver"].tolist(), cfps["subtask"].tolist())):
+            if what == WHOLE:
+                subs[k], bids[k] = WHOLE, self._stand_alone(state, j, open_now)
+            else:
+                subs[k], bids[k] = self._marginal(state, j, open_now)
+        answer = np.isfinite(bids)
+        for perf_, mask in ((PROPOSE, answer), (REFUSE, ~answer)):
+            if mask.any():
+                state.channel.send(cfps["receiver"][mask], cfps["sender"][mask], perf_, subtask=subs[mask],
+                                   conversation=cfps["conversation"][mask], content=bids[mask], tick=state.tick)
+
+    def _collect_proposals(self, state, props) -> None:
+        """Keep the current round's bids that came in time; reject the others."""
+        if not props.size:
+            return
+        valid = (props["conversation"] == self.round) & (state.tick <= self.deadline)
+        good = props[valid]
+        self.offers += list(zip(good["sender"].tolist(), good["subtask"].tolist(), good["content"].tolist()))
+        late = props[~valid]
+        if late.size:
+            state.channel.send(self.auctioneer, late["sender"], REJECT_PROPOSAL, subtask=late["subtask"],
+                               conversation=late["conversation"], tick=state.tick)
+
+    @staticmethod
+    def _answer_accepts(state, accepts) -> None:
+        """A winner told of its award executes the subtask and reports ``inform`` or ``failure``."""
+        for msg in accepts:
+            j, s = int(msg["receiver"]), int(msg["subtask"])
+            ok = bool(state.agent_list[j].respond([s])[0])
+            state.channel.send(j, msg["sender"], INFORM if ok else FAILURE, subtask=s,
+                               conversation=msg["conversation"], tick=state.tick)
+
+    def _read_results(self, state, results) -> None:
+        """A pending subtask is done on its winner's ``inform`` and put back on its ``failure``."""
+        for msg in results:
+            s = int(msg["subtask"])
+            if s in self.pending and state.allocation[s] == msg["sender"]:
+                if msg["performative"] == INFORM:
+                    self.pending.pop(s)
+                else:
+                    self._give_back(state, s, "contractor failed")
 
     def _open_round(self, state) -> None:
         tick, ch = state.tick, state.channel

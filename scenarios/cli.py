@@ -87,11 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # a usage error (already printed in one line) or --help
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if sig is not None:
-                previous[sig] = signal.signal(sig, _terminate)
+    previous = _catch_termination()
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:  # output piped into e.g. `head`: not an error of ours
@@ -120,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _catch_termination() -> dict:
+    """Turn SIGTERM and SIGHUP into ``_terminate`` (main thread only); the handlers they had."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                previous[sig] = signal.signal(sig, _terminate)
+    return previous
 
 
 if __name__ == "__main__":

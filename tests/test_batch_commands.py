@@ -120,3 +120,17 @@ def test_dask_scheduler_local_from_the_cli(tmp_path, capsys):
     cfg = _write_config(tmp_path, 'scenario = "cost-sweep"\nseeds = 2\n[grid]\nagents = [3, 4]\n')
     assert main(["batch", str(cfg), "--out", str(tmp_path / "d"), "--scheduler", "local", "--workers", "1"]) == 0
     assert "4 runs: 0 already finished, 4 ran now" in capsys.readouterr().out
+
+
+def test_report_lists_five_failures_then_counts_the_rest(capsys):
+    from types import SimpleNamespace
+
+    from scenarios.commands.batch import _report
+
+    result = SimpleNamespace(total=9, skipped=1, ran=8, seconds=2.04, failed=7, csv_path="d/results.csv",
+                             errors=[f"run {i}: boom" for i in range(7)])
+    _report(SimpleNamespace(json=False), result)
+    out, err = capsys.readouterr()
+    assert out == "9 runs: 1 already finished, 8 ran now in 2.0 s, 7 failed\nresults: d/results.csv\n"
+    assert err.splitlines() == [f"mas batch: run {i}: boom" for i in range(5)] + [
+        "mas batch: ... and 2 more failed runs (see results.jsonl)"]

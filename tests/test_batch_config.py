@@ -142,3 +142,18 @@ def test_example_config_is_valid():
     assert cfg.scenario == "cost-sweep"
     assert {"random", "small-world", "scale-free"} <= {p["topology"] for p in cfg.points}
     assert len(cfg.seeds) >= 20
+
+
+@pytest.mark.parametrize("seeds, field", [(True, "seeds"), ({"count": 2, "base": -1}, "seeds.base"),
+                                          ({"count": 2, "base": 1.5}, "seeds.base"), ([3, True], "seeds[1]"),
+                                          ({"count": 0}, "seeds.count")])
+def test_bad_seeds_name_the_key(seeds, field):
+    with pytest.raises(InputError) as e:
+        parse_config(dict(BASE) | {"seeds": seeds})
+    assert e.value.field == field
+
+
+def test_seeds_as_a_count_a_table_and_a_list():
+    assert parse_config(dict(BASE) | {"seeds": 3}).seeds == spawn_seeds(3, 0)
+    assert parse_config(dict(BASE) | {"seeds": {"count": 3, "base": 7}}).seeds == spawn_seeds(3, 7)
+    assert parse_config(dict(BASE) | {"seeds": [5, 0, 9]}).seeds == [5, 0, 9]

@@ -102,3 +102,15 @@ def test_only_runs_of_the_current_plan_are_plotted(tmp_path):
     assert len(ResultStore(tmp_path).load()) == 4
     (s,) = [s for s in plot_batch(tmp_path).summaries if s.metric == "G"]
     assert s.panel == "all" and s.seeds == 2
+
+
+def test_categorical_x_and_a_number_with_nothing_varying(sweep_dir, tmp_path):
+    result = plot_batch(sweep_dir, x="topology", y="best_k", hue="agents")
+    assert result.files[0].name == "best_k_by_topology.png" and result.x == "topology"
+    assert [(s.panel, s.hue, s.seeds) for s in result.summaries] == [("all", "5", 4), ("all", "6", 4)]
+    small = {"scenario": "cost-sweep", "seeds": 2, "params": {"subtasks": 2}, "grid": {"agents": [3]}}
+    with open_executor(workers=0) as (ex, _):
+        run_batch(parse_config(small), tmp_path, ex, progress=False)
+    with pytest.raises(InputError, match="nothing varies to plot best_k") as e:
+        plot_batch(tmp_path, y="best_k")
+    assert e.value.field == "--x"

@@ -82,3 +82,25 @@ def test_bad_instance_field_through_cli(tmp_path):
     p.write_text(json.dumps({"execution_cost": [[1, -3]], "transmission_cost": [[0, 1], [1, 0]]}))
     res = run_cli("sweep", "--instance", str(p))
     assert res.returncode == 2 and "execution_cost[0][1]" in res.stderr
+
+
+def test_main_catches_sigterm_only_while_it_runs(capsys, monkeypatch):
+    import signal
+
+    from scenarios import cli
+
+    seen = {}
+
+    def command(args):
+        seen["during"] = signal.getsignal(signal.SIGTERM)
+        raise ValueError("bad thing\nsecond line")
+
+    before = signal.getsignal(signal.SIGTERM)
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    args = parser.parse_args(["paper"])
+    monkeypatch.setattr(parser, "parse_args", lambda argv: args)
+    monkeypatch.setattr(args, "run", command, raising=False)
+    assert cli.main(["paper"]) == cli.EXIT_BAD_INPUT
+    assert seen["during"] is cli._terminate and signal.getsignal(signal.SIGTERM) is before
+    assert capsys.readouterr().err == "mas paper: error: bad thing\n"

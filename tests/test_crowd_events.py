@@ -6,6 +6,7 @@ import pytest
 
 from mas.crowdsourcing import StreamSettings, Task, Worker, generate_stream, load_events, save_events
 from mas.errors import InputError
+from mas.crowdsourcing.events import arrival_from_dict
 
 
 def test_generation_is_seeded_and_in_the_seed_ranges():
@@ -72,3 +73,28 @@ def test_task_without_price_and_ids_per_kind(tmp_path):
     path.write_text("\n".join(map(json.dumps, rows)))
     s = load_events(path)
     assert s == [Task(1, 0, 0, 0, 1, 1, 3), Worker(1, 1, 0, 0, 2, 2, 4, 1.0)]
+
+
+WORKER = {"kind": "worker", "id": "w", "time": 0, "x": 0, "y": 0, "w": 2, "h": 2, "deadline": 5, "bid": 1}
+
+
+@pytest.mark.parametrize("d, message", [
+    ({k: v for k, v in WORKER.items() if k not in ("w", "h")}, "missing field 'w' of a worker (or a radius)"),
+    ({**WORKER, "w": 0}, "ev: w = 0: must be > 0"),
+    ({**GOOD, "h": -1}, "ev: h = -1: must be > 0"),
+    ({**GOOD, "x": 1.7e308, "w": 1e308}, "ev: x + w = 1.7e+308: the range's far edge overflows a float"),
+    ({**GOOD, "price": -1}, "ev: price = -1: must be >= 0"),
+    ({**WORKER, "capacity": True}, "ev: capacity = True: must be a number"),
+])
+def test_each_field_rule_of_an_arrival(d, message):
+    with pytest.raises(InputError) as err:
+        arrival_from_dict(d, "ev")
+    assert message in str(err.value)
+
+
+def test_arrival_defaults_and_a_whole_float_capacity():
+    assert arrival_from_dict({**WORKER, "capacity": 2.0}) == Worker("w", 0, 0, 0, 2, 2, 5, 1.0, capacity=2)
+    point = arrival_from_dict({k: v for k, v in GOOD.items() if k not in ("w", "h")})
+    assert point == Task.point(1, 0, 0, 0, 3, 2) and point.shape == "point"
+    disc = arrival_from_dict({**{k: v for k, v in WORKER.items() if k not in ("w", "h")}, "radius": 3})
+    assert disc == Worker.disc("w", 0, 0, 0, 3, 5, 1.0) and disc.rect == (-3, -3, 3, 3)

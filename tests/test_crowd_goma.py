@@ -150,3 +150,24 @@ def test_ossa_refuses_points_discs_and_given_order(tmp_path, capsys):
     code, err = run_main(capsys, "crowd", "--algorithm", "ossa-indexed", "--events", path, "--format", "goma",
                          "--order", "time")
     assert code == 2 and "worker 'w0' = 'a disc range': ossa-indexed takes rectangles and capacity 1 only" in err
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1 -1 5 0\n", "goma line 1: tasks = -1: must be >= 0"),
+    ("1 1 inf 2\n", "goma line 1: max_utility = 'inf': must be a finite number"),
+    ("1 1 5 2\n0 w 0 0 1 1 5\n0 t 0 0 5 1\n", "goma line 2 = '0 w 0 0 1 1 5': a worker line has 8 fields"),
+    ("1 1 5 2\n0 w 0 0 1 1 5 -1\n0 t 0 0 5 1\n", "goma line 2: rate = -1.0: must be >= 0"),
+    ("1 1 5 2\n0 w 0 0 1 1.5 5 1\n0 t 0 0 5 1\n", "goma line 2: capacity = '1.5': must be an integer"),
+    ("1 1 5 2\n0 w 0 0 1 1 5 1\n0 t 0 0 5 -2\n", "goma line 3: pay = '-2': must be >= 0"),
+])
+def test_each_line_rule_of_parse_goma(text, message):
+    with pytest.raises(InputError) as err:
+        parse_goma(text.splitlines())
+    assert message in str(err.value)
+
+
+def test_goma_names_arrivals_per_kind_in_file_order():
+    s = parse_goma("2 2 9 4\n0 t 0 0 5 1\n0 w 0 0 1 2 5 3\n1 t 1 1 5 2\n1 w 1 1 2 1 5 1".splitlines())
+    assert [a.id for a in s] == ["t0", "w0", "t1", "w1"]
+    assert (s[1].capacity, s[1].rate, s[1].radius, s[1].bid) == (2, 3.0, 1.0, 0.0)
+    assert s[2].price == 2.0 and s[2].deadline < 6.0 == s[2].time + 5

@@ -101,3 +101,30 @@ def test_switching_relations_mid_run_changes_nothing():
         alg.arrive(a)
     ref = run_online("ossa", s)
     assert [x.to_dict() for x in ledger.assignments] == [x.to_dict() for x in ref.assignments]
+
+
+@pytest.mark.parametrize("name", ["ossa", "ossa-indexed"])
+def test_a_tie_on_coverage_goes_to_the_task_fewer_tasks_cross(name):
+    # b and a complete one task each; c crosses b (and sticks out of w's range), so w takes a
+    # although b is older
+    s = [Task("b", 0, 50, 50, 10, 10, 9), Task("a", 0, 10, 10, 10, 10, 9), Task("c", 0, 55, 55, 10, 95, 9),
+         Worker("w", 1, 0, 0, 100, 100, 9, 1.0)]
+    r = run_online(name, s)
+    assert [a.covered for a in r.assignments] == [[("a", (10, 10, 20, 20))]]
+
+
+@pytest.mark.parametrize("name", ["ossa", "ossa-indexed"])
+def test_riders_of_a_crossed_task_complete_split_or_are_placed_again(name):
+    # r1..r3 ride inside q; w takes p, which crosses q: r2 (inside p) completes, r3 (across p's
+    # edge) loses its part in p, r1 (outside p) rides again in what is left of q; v then takes
+    # q's left strip with r1 and the rest of r3, q's bottom strip stays open
+    s = [Task("q", 0, 0, 0, 10, 10, 9), Task("r1", 0, 1, 1, 1, 1, 9), Task("r2", 0, 4, 4, 2, 2, 9),
+         Task("r3", 0, 2.5, 8, 1.5, 1, 9), Task("p", 0, 3, 3, 12, 12, 9), Worker("w", 1, 3, 3, 12, 12, 9, 1.0),
+         Worker("v", 2, 0, 0, 10, 10, 9, 1.0)]
+    r = run_online(name, s)
+    first, second = r.assignments
+    assert first.covered == [("p", (3, 3, 15, 15)), ("q", (3, 3, 10, 10)), ("r2", (4, 4, 6, 6)),
+                             ("r3", (3, 8, 4, 9))]
+    assert second.covered == [("r1", (1, 1, 2, 2)), ("r3", (2.5, 8, 3, 9)), ("q", (0, 0, 3, 10))]
+    assert set(r.completed_ids) == {"p", "r2", "r1", "r3"}
+    assert audit(r, s) == []

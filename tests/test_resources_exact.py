@@ -41,3 +41,21 @@ def test_balance_spreads_and_makespan_uses_speed():
     a = exact_placement(p, "makespan").assignment
     # x runs 3 jobs in 3, y one in 3: makespan 3 (all on x: 4)
     assert objective_value(p, a, "makespan") == pytest.approx(3.0)
+
+
+def test_a_start_is_used_when_complete_and_ignored_when_it_leaves_a_must_place_task_out():
+    p = PlacementProblem.from_lists([Task(n, {"cpu": 2}) for n in "abc"],
+                                    [Node("x", {"cpu": 4}, cost=2.0), Node("y", {"cpu": 4}, cost=1.0)])
+    for start in ([0, 0, 1], [0, -1, -1]):
+        sol = exact_placement(p, "cost", start=np.array(start))
+        assert sol.optimal and objective_value(p, sol.assignment, "cost") == 4.0  # two on y, one on x
+    sol = exact_placement(p, "makespan", start=np.array([0, 0, 1]))
+    assert sol.optimal and objective_value(p, sol.assignment, "makespan") == 2.0
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_no_tasks_is_the_empty_optimal_placement(objective):
+    # balance and makespan keep their z variable with no task rows: scipy used to reject the empty stack
+    p = PlacementProblem((), ("x",), ("cpu",), np.zeros((0, 1)), np.ones((1, 1)))
+    sol = exact_placement(p, objective)
+    assert sol.assignment.tolist() == [] and sol.optimal and sol.dual_bound == 0.0

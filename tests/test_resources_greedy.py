@@ -45,3 +45,22 @@ def test_priority_order_and_naive_agree_on_first_fit():
 def test_unknown_rule():
     with pytest.raises(InputError, match="greedy rule"):
         greedy_placement(_one_job_two_nodes(), "random")
+
+
+@pytest.mark.parametrize("load", [0.9, 3.0])
+def test_dropping_full_nodes_keeps_first_fit_equal_to_the_plain_loop(load):
+    # every 512 tasks the nodes that cannot hold the smallest remaining demand are dropped
+    # (with these seeds the 0.9 case runs out of live nodes before the end, the 3.0 case
+    # does not): the result must stay the plain loop's
+    rng = np.random.default_rng(5)
+    demand = rng.integers(1, 11, size=(3000, 2)).astype(float)
+    cap = np.floor(rng.uniform(50, 150, size=(40, 2)) * demand.sum(axis=0) / load / 4000)
+    p = PlacementProblem(tuple(f"t{i}" for i in range(3000)), tuple(f"n{j}" for j in range(40)), ("a", "b"),
+                         demand, cap)
+    a = greedy_placement(p, "ffd")
+    order = np.argsort(-(demand / cap.sum(axis=0)).sum(axis=1), kind="stable")
+    tasks = [{"name": p.task_names[i], "a": demand[i, 0], "b": demand[i, 1]} for i in order]
+    nodes = [{"name": p.node_names[j], "a": cap[j, 0], "b": cap[j, 1]} for j in range(40)]
+    out = naive_first_fit(tasks, nodes, ["a", "b"])
+    assert [p.node_names[j] if j >= 0 else None for j in a] == [out[t] for t in p.task_names]
+    assert 0 < (a >= 0).sum() < 3000

@@ -139,3 +139,22 @@ def test_load_errors(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(TopologyError, match="cannot read"):
         topologies.load(tmp_path / "bad.json")
+
+
+def test_load_names_each_bad_input(tmp_path):
+    (tmp_path / "g.txt").write_text("1 2 1.0\n")
+    with pytest.raises(TopologyError, match="format = 'csv': choose one of graphml, json, edgelist"):
+        topologies.load(tmp_path / "g.txt", format="csv")
+    with pytest.raises(TopologyError, match="is not a regular file"):
+        topologies.load(tmp_path)
+    with pytest.raises(TopologyError, match="layout = 'circle': only 'spring' is offered"):
+        topologies.load(tmp_path / "g.txt", layout="circle")
+    G = _graph([("x", "y", 2.0)])
+    data = nx.node_link_data(G, edges="links")
+    data["links"][0]["weight"] = "heavy"
+    (tmp_path / "w.json").write_text(json.dumps(data))
+    with pytest.raises(TopologyError, match=r"edge \('x', 'y'\): weight = 'heavy': must be a number"):
+        topologies.load(tmp_path / "w.json")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(TopologyError, match="nested too deeply"):
+        topologies.load(tmp_path / "deep.json")

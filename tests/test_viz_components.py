@@ -456,3 +456,41 @@ def test_the_page_steps_and_says_why_play_and_step_stop():
     assert any(t.startswith("Finished at tick") and "Reset" in t for t in texts())
     buttons()["Reset"].fire_event("click", {})
     assert not buttons()["Step"].disabled
+
+
+def test_play_stops_at_the_end_or_on_an_error_and_a_bad_reset_is_shown():
+    import solara
+
+    from scenarios.viz.components import _Run
+
+    class Model:
+        def __init__(self, ticks, fail_at=None):
+            self.ticks, self.fail_at, self.tick = ticks, fail_at, 0
+
+        @property
+        def running(self):
+            return self.tick < self.ticks
+
+        def step(self):
+            if self.tick == self.fail_at:
+                raise RuntimeError("boom")
+            self.tick += 1
+
+    def make_model(ticks=5, fail_at=None):
+        if ticks < 0:
+            raise ValueError("ticks = -1: must be >= 0")
+        return Model(ticks, fail_at)
+
+    run = _Run(make_model, solara.reactive({"ticks": 5}), solara.reactive(make_model()), solara.reactive(0),
+               solara.reactive(True), solara.reactive(2), solara.reactive(0), solara.reactive(""))
+    run.play_loop()  # two ticks a frame until the model stops running
+    assert run.model.value.tick == 5 and run.frame.value == 3 and not run.playing.value and run.error.value == ""
+    run.model.value, run.playing.value = make_model(9, fail_at=3), True
+    run.play_loop()
+    assert run.error.value == "error in step: boom" and not run.playing.value and run.model.value.tick == 3
+    run.values.value = {"ticks": -1}
+    run.reset()
+    assert run.error.value == "ticks = -1: must be >= 0" and run.model.value.tick == 3
+    run.values.value = {"ticks": 4}
+    run.reset()
+    assert run.error.value == "" and run.model.value.ticks == 4 and run.model.value.tick == 0

@@ -57,26 +57,7 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
     """
     path = Path(path)
     fmt = format or _guess(path)
-    if fmt not in FORMATS:
-        raise TopologyError(f"format = {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if not path.exists():
-        raise TopologyError(f"topology file = {str(path)!r}: no such file")
-    if not path.is_file():
-        raise TopologyError(f"topology file = {str(path)!r}: is not a regular file")
-    try:
-        if fmt == "graphml":
-            G = nx.read_graphml(path)
-        elif fmt == "json":
-            data = json.loads(path.read_text())
-            G = nx.node_link_graph(data, edges="links" if "links" in data else "edges")
-        else:
-            G = nx.read_weighted_edgelist(path, nodetype=_node_type(path))
-    except (json.JSONDecodeError, nx.NetworkXError, KeyError, TypeError, ValueError) as exc:
-        raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
-    except RecursionError:
-        raise TopologyError(f"topology file = {str(path)!r}: nested too deeply to read") from None
-    except Exception as exc:  # the XML parser's own errors
-        raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
+    G = _read(path, fmt)
     _positions_from_attributes(G)
     if layout is not None:
         if layout != "spring":
@@ -86,13 +67,40 @@ def load(path: str | Path, *, format: str | None = None, layout: str | None = No
             pos = nx.spring_layout(G, seed=nx_seed(as_generator(seed)))
             for v in missing:
                 G.nodes[v]["pos"] = tuple(float(c) for c in pos[v])
+    _float_weights(G)
+    return validate(G)
+
+
+def _read(path: Path, fmt: str) -> nx.Graph:
+    """The graph in the file, as networkx reads ``fmt``; every failure is one TopologyError."""
+    if fmt not in FORMATS:
+        raise TopologyError(f"format = {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if not path.exists():
+        raise TopologyError(f"topology file = {str(path)!r}: no such file")
+    if not path.is_file():
+        raise TopologyError(f"topology file = {str(path)!r}: is not a regular file")
+    try:
+        if fmt == "graphml":
+            return nx.read_graphml(path)
+        if fmt == "json":
+            data = json.loads(path.read_text())
+            return nx.node_link_graph(data, edges="links" if "links" in data else "edges")
+        return nx.read_weighted_edgelist(path, nodetype=_node_type(path))
+    except (json.JSONDecodeError, nx.NetworkXError, KeyError, TypeError, ValueError) as exc:
+        raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
+    except RecursionError:
+        raise TopologyError(f"topology file = {str(path)!r}: nested too deeply to read") from None
+    except Exception as exc:  # the XML parser's own errors
+        raise TopologyError(f"topology file = {str(path)!r}: cannot read it as {fmt}: {exc}") from None
+
+
+def _float_weights(G: nx.Graph) -> None:
     for u, v, d in G.edges(data=True):
         if "weight" in d:
             try:
                 d["weight"] = float(d["weight"])
             except (TypeError, ValueError, OverflowError):
                 raise TopologyError(f"edge ({u!r}, {v!r}): weight = {d['weight']!r}: must be a number") from None
-    return validate(G)
 
 
 def _node_type(path: Path):

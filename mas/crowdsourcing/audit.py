@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from mas.crowdsourcing.engine import CrowdResult
-from mas.crowdsourcing.events import Arrival
+from mas.crowdsourcing.engine import Assignment, CrowdResult
+from mas.crowdsourcing.events import Arrival, Worker
 from mas.crowdsourcing.geometry import area, contains, overlaps
 
 
@@ -30,37 +30,59 @@ def audit(result: CrowdResult, arrivals: Sequence[Arrival], *, tol: float = 1e-9
             problems.append(f"unknown worker {a.worker!r}")
             continue
         used[a.worker] = used.get(a.worker, 0) + 1
-        if used[a.worker] > w.capacity:
-            problems.append(f"worker {a.worker!r} used {used[a.worker]} times, capacity {w.capacity}")
-        if not (w.time <= a.time <= w.deadline):
-            problems.append(f"worker {a.worker!r} assigned at {a.time} outside [{w.time}, {w.deadline}]")
-        if not w.covers(a.rect):
-            problems.append(f"worker {a.worker!r}: range {w.rect} does not cover its task {a.rect}")
-        if a.paid < a.bid - tol or a.bid != w.bid:
-            problems.append(f"worker {a.worker!r} paid {a.paid} for bid {w.bid}")
-        if not math.isclose(sum(a.shares.values()), a.paid, rel_tol=1e-9, abs_tol=tol):
-            problems.append(f"worker {a.worker!r}: shares {sum(a.shares.values())} != paid {a.paid}")
-        for tid, r in a.covered:
-            t = tasks.get(tid)
-            if t is None:
-                problems.append(f"unknown task {tid!r}")
-                continue
-            if not (t.time <= a.time <= t.deadline):
-                problems.append(f"task {tid!r} covered at {a.time} outside [{t.time}, {t.deadline}]")
-            if not (contains(t.rect, r) and contains(a.rect, r)):
-                problems.append(f"task {tid!r}: part {r} not inside the task and the assigned range {a.rect}")
-            parts.setdefault(tid, []).append(r)
+        problems += _worker_problems(a, w, used[a.worker], tol)
+        problems += _covered_problems(a, tasks, parts)
+    problems += _coverage_problems(parts, tasks, result.completed_ids, tol)
+    if result.completed != len(result.completed_ids) or result.workers_used != len(used):
+        problems.append("counts disagree with the assignments")
+    return problems
+
+
+def _worker_problems(a: Assignment, w: Worker, times: int, tol: float) -> list[str]:
+    """What assignment ``a`` (the worker's ``times``-th) breaks of worker ``w``'s rules and pay."""
+    out = []
+    if times > w.capacity:
+        out.append(f"worker {a.worker!r} used {times} times, capacity {w.capacity}")
+    if not (w.time <= a.time <= w.deadline):
+        out.append(f"worker {a.worker!r} assigned at {a.time} outside [{w.time}, {w.deadline}]")
+    if not w.covers(a.rect):
+        out.append(f"worker {a.worker!r}: range {w.rect} does not cover its task {a.rect}")
+    if a.paid < a.bid - tol or a.bid != w.bid:
+        out.append(f"worker {a.worker!r} paid {a.paid} for bid {w.bid}")
+    if not math.isclose(sum(a.shares.values()), a.paid, rel_tol=1e-9, abs_tol=tol):
+        out.append(f"worker {a.worker!r}: shares {sum(a.shares.values())} != paid {a.paid}")
+    return out
+
+
+def _covered_problems(a: Assignment, tasks: dict, parts: dict) -> list[str]:
+    """What the parts ``a`` covers break (task unknown, out of window, out of range); each part
+    of a known task is added to ``parts``."""
+    out = []
+    for tid, r in a.covered:
+        t = tasks.get(tid)
+        if t is None:
+            out.append(f"unknown task {tid!r}")
+            continue
+        if not (t.time <= a.time <= t.deadline):
+            out.append(f"task {tid!r} covered at {a.time} outside [{t.time}, {t.deadline}]")
+        if not (contains(t.rect, r) and contains(a.rect, r)):
+            out.append(f"task {tid!r}: part {r} not inside the task and the assigned range {a.rect}")
+        parts.setdefault(tid, []).append(r)
+    return out
+
+
+def _coverage_problems(parts: dict, tasks: dict, completed_ids: dict, tol: float) -> list[str]:
+    """Parts covered twice, and tasks whose completion disagrees with what their parts fill."""
+    out = []
     for tid, rs in parts.items():
         for i in range(len(rs)):
             for j in range(i):
                 if overlaps(rs[i], rs[j]):
-                    problems.append(f"task {tid!r}: parts {rs[j]} and {rs[i]} covered twice")
+                    out.append(f"task {tid!r}: parts {rs[j]} and {rs[i]} covered twice")
         full = math.isclose(sum(area(r) for r in rs), area(tasks[tid].rect), rel_tol=1e-9, abs_tol=tol)
-        if full != (tid in result.completed_ids):
-            problems.append(f"task {tid!r}: fully covered = {full} but completed = {tid in result.completed_ids}")
-    for tid in result.completed_ids:
+        if full != (tid in completed_ids):
+            out.append(f"task {tid!r}: fully covered = {full} but completed = {tid in completed_ids}")
+    for tid in completed_ids:
         if tid not in parts:
-            problems.append(f"task {tid!r} completed without being covered")
-    if result.completed != len(result.completed_ids) or result.workers_used != len(used):
-        problems.append("counts disagree with the assignments")
-    return problems
+            out.append(f"task {tid!r} completed without being covered")
+    return out

@@ -245,6 +245,22 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
     of ``w`` and ``h`` has a disc range. ``capacity`` (default 1) and ``rate``
     (default 1) are optional.
     """
+    kind, keys = _check_fields(d, where)
+    from mas.files import finite_number
+
+    vals = {k: finite_number(d[k], f"{where}: {k}") for k in keys[1:] if k in d}
+    _set_range(d, vals, kind, where)
+    for k, side in (("x", "w"), ("y", "h")):
+        if k in vals and not math.isfinite(vals[k] + vals[side] + vals.get("radius", 0.0)):
+            raise InputError(f"{where}: {k} + {side}", d[k], "the range's far edge overflows a float")
+    _check_terms(d, vals, kind, where)
+    cls = Task if kind == "task" else Worker
+    return cls(d["id"], **vals)
+
+
+def _check_fields(d, where: str) -> tuple[str, tuple[str, ...]]:
+    """The kind of arrival ``d`` is and its fields, once every required field is there, none is
+    unknown and the id is a string or an integer."""
     if not isinstance(d, dict):
         raise InputError(where, d, "must be a JSON object")
     kind = d.get("kind")
@@ -259,9 +275,11 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         raise InputError(f"{where}: {unknown[0]}", d[unknown[0]], f"unknown field of a {kind}")
     if not isinstance(d["id"], (str, int)) or isinstance(d["id"], bool):
         raise InputError(f"{where}: id", d["id"], "must be a string or an integer")
-    from mas.files import finite_number
+    return kind, keys
 
-    vals = {k: finite_number(d[k], f"{where}: {k}") for k in keys[1:] if k in d}
+
+def _set_range(d: dict, vals: dict, kind: str, where: str) -> None:
+    """Check the range's shape (a point task, a rectangle, a worker's disc) and fill in w and h."""
     sized = [k for k in ("w", "h") if k in vals]
     if kind == "worker" and "radius" in vals:
         if sized:
@@ -279,9 +297,10 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         for k in ("w", "h"):
             if vals[k] <= 0:
                 raise InputError(f"{where}: {k}", d[k], "must be > 0")
-    for k, side in (("x", "w"), ("y", "h")):
-        if k in vals and not math.isfinite(vals[k] + vals[side] + vals.get("radius", 0.0)):
-            raise InputError(f"{where}: {k} + {side}", d[k], "the range's far edge overflows a float")
+
+
+def _check_terms(d: dict, vals: dict, kind: str, where: str) -> None:
+    """The window, the price or bid, a worker's capacity (made an int) and rate."""
     if vals["deadline"] < vals["time"]:
         raise InputError(f"{where}: deadline", d["deadline"], f"is before its time {d['time']}")
     money = "price" if kind == "task" else "bid"
@@ -294,8 +313,6 @@ def arrival_from_dict(d: dict, where: str = "event") -> Arrival:
         vals["capacity"] = int(c)
     if vals.get("rate", 0.0) < 0:
         raise InputError(f"{where}: rate", d["rate"], "must be >= 0")
-    cls = Task if kind == "task" else Worker
-    return cls(d["id"], **vals)
 
 
 def check_stream(arrivals: Sequence[Arrival], where=lambda i: f"event {i + 1}", order: str = "time") -> None:

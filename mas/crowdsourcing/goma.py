@@ -54,7 +54,29 @@ def parse_goma(lines, where: str = "goma") -> list[Arrival]:
     rows = [(no, line.split()) for no, line in enumerate(lines, start=1) if line.strip()]
     if not rows:
         raise InputError(where, "", "empty: expected the header 'workers tasks max_utility arrivals'")
-    no, head = rows[0]
+    n_w, n_t, n = _header(*rows[0], where)
+    out: list[Arrival] = []
+    line_of: list[int] = []
+    count = {"t": 0, "w": 0}
+    for no, tok in rows[1:]:
+        at = f"{where} line {no}"
+        if len(tok) < 2 or tok[1] not in ("t", "w"):
+            raise InputError(at, " ".join(tok)[:60], "expected 'begin t x y duration pay' or "
+                                                     "'begin w x y radius capacity duration rate'")
+        make = _task if tok[1] == "t" else _worker
+        out.append(make(tok, at, f"{tok[1]}{count[tok[1]]}"))
+        count[tok[1]] += 1
+        line_of.append(no)
+    got_w = count["w"]
+    if len(out) != n or got_w != n_w:
+        raise InputError(f"{where} line {rows[0][0]}", " ".join(rows[0][1]),
+                         f"the header says {n_w} workers and {n_t} tasks, the file has {got_w} and {len(out) - got_w}")
+    check_stream(out, where=lambda i: f"{where} line {line_of[i]}", order="given")
+    return out
+
+
+def _header(no: int, head: list[str], where: str) -> tuple[int, int, int]:
+    """Workers, tasks and arrivals of the header line ``no``, checked to add up."""
     if len(head) != 4:
         raise InputError(f"{where} line {no}", " ".join(head), "expected the header 'workers tasks max_utility arrivals'")
     n_w = int(_number(head[0], f"{where} line {no}", "workers", integer=True))
@@ -66,45 +88,35 @@ def parse_goma(lines, where: str = "goma") -> list[Arrival]:
             raise InputError(f"{where} line {no}: {name}", v, "must be >= 0")
     if n != n_w + n_t:
         raise InputError(f"{where} line {no}: arrivals", n, f"must be workers + tasks = {n_w + n_t}")
-    out: list[Arrival] = []
-    line_of: list[int] = []
-    count = {"t": 0, "w": 0}
-    for no, tok in rows[1:]:
-        at = f"{where} line {no}"
-        if len(tok) < 2 or tok[1] not in ("t", "w"):
-            raise InputError(at, " ".join(tok)[:60], "expected 'begin t x y duration pay' or "
-                                                     "'begin w x y radius capacity duration rate'")
-        if tok[1] == "t":
-            if len(tok) != 6:
-                raise InputError(at, " ".join(tok), f"a task line has 6 fields 'begin t x y duration pay', not {len(tok)}")
-            begin, x, y, duration, pay = (_number(tok[i], at, k) for i, k in
-                                          ((0, "begin"), (2, "x"), (3, "y"), (4, "duration"), (5, "pay")))
-            if duration <= 0:
-                raise InputError(f"{at}: duration", tok[4], "must be > 0")
-            if pay < 0:
-                raise InputError(f"{at}: pay", tok[5], "must be >= 0")
-            out.append(Task.point(f"t{count['t']}", begin, x, y, _end(begin, duration), pay))
-        else:
-            if len(tok) != 8:
-                raise InputError(at, " ".join(tok), "a worker line has 8 fields "
-                                                    f"'begin w x y radius capacity duration rate', not {len(tok)}")
-            begin, x, y, radius = (_number(tok[i], at, k) for i, k in ((0, "begin"), (2, "x"), (3, "y"), (4, "radius")))
-            capacity = int(_number(tok[5], at, "capacity", integer=True))
-            duration, rate = _number(tok[6], at, "duration"), _number(tok[7], at, "rate")
-            for name, v, ok, need in (("radius", radius, radius >= 0, ">= 0"), ("capacity", capacity, capacity >= 1, ">= 1"),
-                                      ("duration", duration, duration > 0, "> 0"), ("rate", rate, rate >= 0, ">= 0")):
-                if not ok:
-                    raise InputError(f"{at}: {name}", v, f"must be {need}")
-            out.append(Worker.disc(f"w{count['w']}", begin, x, y, radius,
-                                   _end(begin, duration), 0.0, capacity=capacity, rate=rate))
-        count[tok[1]] += 1
-        line_of.append(no)
-    got_w = count["w"]
-    if len(out) != n or got_w != n_w:
-        raise InputError(f"{where} line {rows[0][0]}", " ".join(head),
-                         f"the header says {n_w} workers and {n_t} tasks, the file has {got_w} and {len(out) - got_w}")
-    check_stream(out, where=lambda i: f"{where} line {line_of[i]}", order="given")
-    return out
+    return n_w, n_t, n
+
+
+def _task(tok: list[str], at: str, name: str) -> Task:
+    """The point task of the line 'begin t x y duration pay'."""
+    if len(tok) != 6:
+        raise InputError(at, " ".join(tok), f"a task line has 6 fields 'begin t x y duration pay', not {len(tok)}")
+    begin, x, y, duration, pay = (_number(tok[i], at, k) for i, k in
+                                  ((0, "begin"), (2, "x"), (3, "y"), (4, "duration"), (5, "pay")))
+    if duration <= 0:
+        raise InputError(f"{at}: duration", tok[4], "must be > 0")
+    if pay < 0:
+        raise InputError(f"{at}: pay", tok[5], "must be >= 0")
+    return Task.point(name, begin, x, y, _end(begin, duration), pay)
+
+
+def _worker(tok: list[str], at: str, name: str) -> Worker:
+    """The disc worker (bid 0) of the line 'begin w x y radius capacity duration rate'."""
+    if len(tok) != 8:
+        raise InputError(at, " ".join(tok), "a worker line has 8 fields "
+                                            f"'begin w x y radius capacity duration rate', not {len(tok)}")
+    begin, x, y, radius = (_number(tok[i], at, k) for i, k in ((0, "begin"), (2, "x"), (3, "y"), (4, "radius")))
+    capacity = int(_number(tok[5], at, "capacity", integer=True))
+    duration, rate = _number(tok[6], at, "duration"), _number(tok[7], at, "rate")
+    for field, v, ok, need in (("radius", radius, radius >= 0, ">= 0"), ("capacity", capacity, capacity >= 1, ">= 1"),
+                               ("duration", duration, duration > 0, "> 0"), ("rate", rate, rate >= 0, ">= 0")):
+        if not ok:
+            raise InputError(f"{at}: {field}", v, f"must be {need}")
+    return Worker.disc(name, begin, x, y, radius, _end(begin, duration), 0.0, capacity=capacity, rate=rate)
 
 
 def load_goma(path: str | os.PathLike) -> list[Arrival]:

@@ -209,33 +209,10 @@ class OSSA(OnlineAlgorithm):
         if k * len(near) > self.SMALL:
             return self._best_numpy(near, cand)
         pieces = self.pieces
-        weight = [1 + len(pieces[q].riders) for q, _ in cand]
-        best_n, top = -1, []
-        for q, (a0, a1, a2, a3) in cand:
-            # own riders + every candidate inside with its riders (q itself counted as 1 + its riders)
-            n = -1
-            for j, (_, b) in enumerate(cand):
-                if a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3:
-                    n += weight[j]
-            if n > best_n:
-                best_n, top = n, [q]
-            elif n == best_n:
-                top.append(q)
+        top = _most_inside(cand, [1 + len(pieces[q].riders) for q, _ in cand])
         if len(top) == 1:
             return pieces[top[0]]
-        # ties: fewer crossing pieces (overlapping, neither inside nor containing), then the oldest
-        best_key = None
-        for q in top:
-            a0, a1, a2, a3 = pieces[q].rect
-            n = 0
-            for b in near.values():
-                if (b[0] < a2 and a0 < b[2] and b[1] < a3 and a1 < b[3]
-                        and not (a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3)
-                        and not (b[0] <= a0 and b[1] <= a1 and a2 <= b[2] and a3 <= b[3])):
-                    n += 1
-            if best_key is None or (n, q) < best_key:
-                best_key = (n, q)
-        return pieces[best_key[1]]
+        return pieces[_fewest_crossing([(q, pieces[q].rect) for q in top], near)]
 
     def _best_numpy(self, near: dict, cands: list) -> _Piece:
         """The same choice as ``_best_lazy`` for many candidates, pairs classified with numpy."""
@@ -337,22 +314,7 @@ class OSSA(OnlineAlgorithm):
             self.free.remove(wid)
         r = p.rect
         pieces = self.pieces
-        if p.state == "active" and not self.lazy:
-            inside = sorted(p.include)
-            crossing = sorted(p.intersect)
-            self._deactivate(p)
-        else:
-            if p.state == "active":
-                self._deactivate(p)
-            # no active piece contains a placed piece; one may contain an active p: it is left alone
-            found = self.tasks.overlapping(r)
-            inside, crossing = [], []
-            for q in sorted(found):
-                a = pieces[q].rect
-                if contains(r, a):
-                    inside.append(q)
-                elif not contains(a, r):
-                    crossing.append(q)
+        inside, crossing = self._take_out_neighbours(p)
         covered: list[tuple[_Root, Rect]] = []
         finished: list[_Root] = []
         self._cover(p, covered, finished)
@@ -361,23 +323,47 @@ class OSSA(OnlineAlgorithm):
             self._deactivate(q)
             self._cover(q, covered, finished)
         for qid in crossing:
-            q = pieces[qid]
-            self._deactivate(q)
-            riders = list(q.riders.values())
-            q.riders = {}
-            self._split(q, r, covered, finished)
-            for rider in riders:
-                rider.container = None
-                if contains(r, rider.rect):
-                    self._cover(rider, covered, finished)
-                elif overlaps(r, rider.rect):
-                    self._split(rider, r, covered, finished)
-                else:
-                    rider.state = "pending"
-                    self.pending.append(rider)
+            self._cut(pieces[qid], r, covered, finished)
         self.ledger.assign(worker, now, r, [(root.task, part) for root, part in covered])
         for root in finished:
             self.ledger.complete(root.task, now)
+
+    def _take_out_neighbours(self, p: _Piece) -> tuple[list[int], list[int]]:
+        """Deactivate ``p`` if active; the active pieces inside it and those crossing it, by id."""
+        if p.state == "active" and not self.lazy:
+            inside = sorted(p.include)
+            crossing = sorted(p.intersect)
+            self._deactivate(p)
+            return inside, crossing
+        if p.state == "active":
+            self._deactivate(p)
+        # no active piece contains a placed piece; one may contain an active p: it is left alone
+        r = p.rect
+        inside, crossing = [], []
+        for q in sorted(self.tasks.overlapping(r)):
+            a = self.pieces[q].rect
+            if contains(r, a):
+                inside.append(q)
+            elif not contains(a, r):
+                crossing.append(q)
+        return inside, crossing
+
+    def _cut(self, q: _Piece, r: Rect, covered: list, finished: list) -> None:
+        """Active piece ``q`` crosses the assigned range ``r``: it and each of its riders lose what
+        ``r`` covers (a rider inside ``r`` completes, one outside is placed again)."""
+        self._deactivate(q)
+        riders = list(q.riders.values())
+        q.riders = {}
+        self._split(q, r, covered, finished)
+        for rider in riders:
+            rider.container = None
+            if contains(r, rider.rect):
+                self._cover(rider, covered, finished)
+            elif overlaps(r, rider.rect):
+                self._split(rider, r, covered, finished)
+            else:
+                rider.state = "pending"
+                self.pending.append(rider)
 
     def _cover(self, p: _Piece, covered: list, finished: list) -> None:
         """``p`` and its riders are done."""
@@ -435,6 +421,38 @@ class OSSA(OnlineAlgorithm):
                 p.state = "dead"
             root.pieces.clear()
         self._drain(now)
+
+
+def _most_inside(cand: list, weight: list[int]) -> list:
+    """The candidates that complete the most pieces: own riders plus every candidate inside with its
+    riders (a candidate counts itself as 1 + its riders, hence the -1)."""
+    best_n, top = -1, []
+    for q, (a0, a1, a2, a3) in cand:
+        n = -1
+        for j, (_, b) in enumerate(cand):
+            if a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3:
+                n += weight[j]
+        if n > best_n:
+            best_n, top = n, [q]
+        elif n == best_n:
+            top.append(q)
+    return top
+
+
+def _fewest_crossing(tied: list, near: dict):
+    """Among ``tied`` (id, rect) pairs, the one fewest ranges of ``near`` cross (overlap, neither inside
+    nor containing it); ties: the oldest (smallest id)."""
+    best_key = None
+    for q, (a0, a1, a2, a3) in tied:
+        n = 0
+        for b in near.values():
+            if (b[0] < a2 and a0 < b[2] and b[1] < a3 and a1 < b[3]
+                    and not (a0 <= b[0] and a1 <= b[1] and b[2] <= a2 and b[3] <= a3)
+                    and not (b[0] <= a0 and b[1] <= a1 and a2 <= b[2] and a3 <= b[3])):
+                n += 1
+        if best_key is None or (n, q) < best_key:
+            best_key = (n, q)
+    return best_key[1]
 
 
 @register_algorithm("ossa")

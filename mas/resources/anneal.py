@@ -30,7 +30,9 @@ class _State:
         cap = problem.capacity
         self.inv = np.divide(1.0, cap, out=np.zeros_like(cap), where=cap > 0)
         self.level = np.zeros(problem.n_nodes)  # per-node utilisation or busy time
-        if objective in ("balance", "makespan"):
+        self.has_levels = objective in ("balance", "makespan")
+        self.dur = problem.duration if objective == "makespan" else None  # only makespan moves durations
+        if self.has_levels:
             for j in range(problem.n_nodes):
                 self.level[j] = self._level(j, self.free[j])
 
@@ -67,6 +69,117 @@ class _State:
     def busy_after(self, j: int, add: float) -> float:
         return (float(self.level[j]) * float(self.p.speed[j]) + add) / float(self.p.speed[j])
 
+    def moved_levels(self, src: int, dst: int, d: np.ndarray, dur: float) -> dict[int, float]:
+        """New level of nodes ``src`` and ``dst`` (-1: none) if demand ``d`` of duration ``dur`` moves
+        from ``src`` to ``dst``; empty for objectives without levels."""
+        if self.obj == "balance":
+            new = {}
+            if src >= 0:
+                new[src] = self._level(src, self.free[src] + d)
+            if dst >= 0:
+                new[dst] = self._level(dst, self.free[dst] - d)
+            return new
+        if self.obj == "makespan":
+            new = {}
+            if src >= 0:
+                new[src] = self.busy_after(src, -dur)
+            if dst >= 0:
+                new[dst] = self.busy_after(dst, dur)
+            return new
+        return {}
+
+    def relocate(self, t: int, o: int, r: np.ndarray, temp: float, allow_out: bool) -> float | None:
+        """Try to move task ``t`` from node ``o`` to the node drawn by ``r[2]`` (-1 out, if allowed);
+        the energy change if the move was made, None if it does not fit or was refused."""
+        j = int(r[2] * (self.p.n_nodes + (1 if allow_out else 0))) - (1 if allow_out else 0)
+        d = self.p.demand[t]
+        if j == o or (j >= 0 and not (self.free[j] >= d - CAPACITY_EPS).all()):
+            return None
+        delta = self.linear(t, j) - self.linear(t, o)
+        if self.has_levels:
+            changes = self.moved_levels(o, j, d, 0.0 if self.dur is None else self.dur[t])
+            delta += self.level_delta(changes)
+        if not (delta <= 0 or r[3] < math.exp(-delta / temp)):  # Metropolis
+            return None
+        if o >= 0:
+            self.free[o] += d
+        if j >= 0:
+            self.free[j] -= d
+        self.a[t] = j
+        if self.has_levels:
+            for jj, v in changes.items():
+                self.level[jj] = v
+        return delta
+
+    def swap(self, t: int, o: int, r: np.ndarray, temp: float) -> float | None:
+        """Try to swap the node ``o`` of task ``t`` with that of the task drawn by ``r[2]``; the
+        energy change if the swap was made, None if it does not fit or was refused."""
+        t2 = int(r[2] * self.p.n_tasks)
+        o2 = int(self.a[t2])
+        if o2 < 0 or o2 == o:
+            return None
+        diff = self.p.demand[t] - self.p.demand[t2]
+        if not ((self.free[o] + diff >= -CAPACITY_EPS).all() and (self.free[o2] - diff >= -CAPACITY_EPS).all()):
+            return None
+        delta = self.linear(t, o2) + self.linear(t2, o) - self.linear(t, o) - self.linear(t2, o2)
+        if self.has_levels:
+            changes = self.moved_levels(o, o2, diff, 0.0 if self.dur is None else self.dur[t] - self.dur[t2])
+            delta += self.level_delta(changes)
+        if not (delta <= 0 or r[3] < math.exp(-delta / temp)):  # Metropolis
+            return None
+        self.free[o] += diff
+        self.free[o2] -= diff
+        self.a[t], self.a[t2] = o2, o
+        if self.has_levels:
+            for jj, v in changes.items():
+                self.level[jj] = v
+        return delta
+
+    def move(self, r: np.ndarray, temp: float, allow_out: bool) -> float | None:
+        """One move drawn by the four uniforms ``r``: half relocations, half swaps (a task left
+        out can only be relocated)."""
+        t = int(r[0] * self.p.n_tasks)
+        o = int(self.a[t])
+        if r[1] < 0.5 or o < 0:
+            return self.relocate(t, o, r, temp, allow_out)
+        return self.swap(t, o, r, temp)
+
+
+def _draws(rng: np.random.Generator, iterations: int, deadline: float | None, batch: int = 1024):
+    """Four uniforms per move, drawn ``batch`` moves at a time; the deadline is checked per batch."""
+    for k in range(0, iterations, batch):
+        u = rng.random((batch, 4))
+        if deadline is not None and time.monotonic() > deadline:
+            return
+        yield from u[:min(batch, iterations - k)]
+
+
+def _check_iterations(iterations: int) -> None:
+    if iterations < 0:
+        from mas.errors import InputError
+
+        raise InputError("iterations", iterations, "must be >= 0")
+
+
+def _run(s: _State, rng: np.random.Generator, iterations: int, time_limit: float | None) -> np.ndarray:
+    """The annealing loop from state ``s``: the lowest-energy placement it passed through."""
+    p, objective = s.p, s.obj
+    cur = energy(p, s.a, objective)
+    best, best_a = cur, s.a.copy()
+    cool = (1e-3) ** (1.0 / max(1, iterations))
+    temp = temperature_scale(p, objective)
+    allow_out = objective in ("count", "value")
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    for r in _draws(rng, iterations, deadline):
+        temp *= cool
+        delta = s.move(r, temp, allow_out)
+        if delta is None:
+            continue
+        cur += delta
+        if cur < best - 1e-12:
+            best, best_a = cur, s.a.copy()
+    return best_a
+
 
 def anneal_placement(problem: PlacementProblem, objective: str = "count", *, iterations: int = 20_000,
                      time_limit: float | None = None, seed: int | np.random.Generator | None = None,
@@ -99,85 +212,13 @@ def anneal_placement(problem: PlacementProblem, objective: str = "count", *, ite
     [0, 0]
     """
     check_objective(objective)
-    if iterations < 0:
-        from mas.errors import InputError
-
-        raise InputError("iterations", iterations, "must be >= 0")
+    _check_iterations(iterations)
     rng = np.random.default_rng(seed)
     a0 = greedy_placement(problem, "ffd") if start is None else check_placement(problem, start)
     s = _State(problem, objective, a0)
-    T, N = problem.n_tasks, problem.n_nodes
-    cur = energy(problem, s.a, objective)
-    best, best_a = cur, s.a.copy()
-    if T == 0 or N == 0 or iterations == 0:
-        return best_a
-    t0 = temperature_scale(problem, objective)
-    cool = (1e-3) ** (1.0 / max(1, iterations))
-    temp = t0
-    allow_out = objective in ("count", "value")
-    deadline = None if time_limit is None else time.monotonic() + time_limit
-    batch = 1024
-    demand = problem.demand
-    for k in range(iterations):
-        if k % batch == 0:
-            u = rng.random((batch, 4))
-            if deadline is not None and time.monotonic() > deadline:
-                break
-        r = u[k % batch]
-        temp *= cool
-        t = int(r[0] * T)
-        o = int(s.a[t])
-        if r[1] < 0.5 or o < 0:  # relocate t
-            j = int(r[2] * (N + (1 if allow_out else 0))) - (1 if allow_out else 0)
-            if j == o or (j >= 0 and not (s.free[j] >= demand[t] - CAPACITY_EPS).all()):
-                continue
-            delta = s.linear(t, j) - s.linear(t, o)
-            changes = {}
-            if objective == "balance":
-                if o >= 0:
-                    changes[o] = s._level(o, s.free[o] + demand[t])
-                if j >= 0:
-                    changes[j] = s._level(j, s.free[j] - demand[t])
-            elif objective == "makespan":
-                if o >= 0:
-                    changes[o] = s.busy_after(o, -problem.duration[t])
-                if j >= 0:
-                    changes[j] = s.busy_after(j, problem.duration[t])
-            delta += s.level_delta(changes)
-            if delta <= 0 or r[3] < math.exp(-delta / temp):
-                if o >= 0:
-                    s.free[o] += demand[t]
-                if j >= 0:
-                    s.free[j] -= demand[t]
-                s.a[t] = j
-                for jj, v in changes.items():
-                    s.level[jj] = v
-                cur += delta
-        else:  # swap t with a task on another node
-            t2 = int(r[2] * T)
-            o2 = int(s.a[t2])
-            if o2 < 0 or o2 == o:
-                continue
-            diff = demand[t] - demand[t2]
-            if not ((s.free[o] + diff >= -CAPACITY_EPS).all() and (s.free[o2] - diff >= -CAPACITY_EPS).all()):
-                continue
-            delta = s.linear(t, o2) + s.linear(t2, o) - s.linear(t, o) - s.linear(t2, o2)
-            changes = {}
-            if objective == "balance":
-                changes = {o: s._level(o, s.free[o] + diff), o2: s._level(o2, s.free[o2] - diff)}
-            elif objective == "makespan":
-                dd = problem.duration[t] - problem.duration[t2]
-                changes = {o: s.busy_after(o, -dd), o2: s.busy_after(o2, dd)}
-            delta += s.level_delta(changes)
-            if delta <= 0 or r[3] < math.exp(-delta / temp):
-                s.free[o] += diff
-                s.free[o2] -= diff
-                s.a[t], s.a[t2] = o2, o
-                for jj, v in changes.items():
-                    s.level[jj] = v
-                cur += delta
-        if cur < best - 1e-12:
-            best, best_a = cur, s.a.copy()
+    if problem.n_tasks == 0 or problem.n_nodes == 0 or iterations == 0:
+        return s.a.copy()
+    best_a = _run(s, rng, iterations, time_limit)
     # the running energy is a sum of deltas: recompute the winner's exactly before trusting it
     if energy(problem, best_a, objective) > energy(problem, a0, objective):
         return a0

@@ -34,60 +34,77 @@ def improve_placement(problem: PlacementProblem, a: np.ndarray, objective: str, 
     >>> improve_placement(p, np.array([0, 0]), "balance").tolist()
     [1, 0]
     """
-    a = np.asarray(a, dtype=np.int64).copy()
-    end = time.perf_counter() + time_limit
-    free = problem.capacity - loads(problem, a)
-    d = problem.demand
-    best = energy(problem, a, objective)
+    s = _Search(problem, a, objective, time.perf_counter() + time_limit)
+    improved = True
+    while improved and time.perf_counter() < s.end:
+        improved = False
+        for t in range(problem.n_tasks):
+            improved = s.shift(t) or improved
+            if time.perf_counter() > s.end:
+                return s.a
+        for t in range(problem.n_tasks):
+            improved = s.swaps(t) or improved
+            if time.perf_counter() > s.end:
+                return s.a
+    return s.a
 
-    def accept(trial) -> bool:
-        nonlocal best
-        e = energy(problem, trial, objective)
-        if e < best - _STEP * max(1.0, abs(best)):
-            best = e
+
+class _Search:
+    """The current placement, its free capacity and energy; moves are kept only when they lower it."""
+
+    def __init__(self, problem: PlacementProblem, a: np.ndarray, objective: str, end: float) -> None:
+        self.p, self.obj, self.end = problem, objective, end
+        self.a = np.asarray(a, dtype=np.int64).copy()
+        self.free = problem.capacity - loads(problem, self.a)
+        self.best = energy(problem, self.a, objective)
+
+    def accept(self, trial: np.ndarray) -> bool:
+        e = energy(self.p, trial, self.obj)
+        if e < self.best - _STEP * max(1.0, abs(self.best)):
+            self.best = e
             return True
         return False
 
-    improved = True
-    while improved and time.perf_counter() < end:
+    def shift(self, t: int) -> bool:
+        """Move task ``t`` to the first node (in node order) where it fits and lowers the energy."""
+        d, a, free = self.p.demand, self.a, self.free
+        cur = a[t]
+        room = free + (d[t] if cur >= 0 else 0.0) * (np.arange(self.p.n_nodes) == cur)[:, None]
+        for n in np.flatnonzero((d[t] <= room + CAPACITY_EPS).all(axis=1)):
+            if n == cur:
+                continue
+            trial = a.copy()
+            trial[t] = n
+            if self.accept(trial):
+                if cur >= 0:
+                    free[cur] += d[t]
+                free[n] -= d[t]
+                self.a = trial
+                return True
+        return False
+
+    def swaps(self, t: int) -> bool:
+        """Trade the nodes of ``t`` and each later task in turn, wherever that fits and lowers the energy."""
+        d, free = self.p.demand, self.free
         improved = False
-        for t in range(problem.n_tasks):
-            cur = a[t]
-            room = free + (d[t] if cur >= 0 else 0.0) * (np.arange(problem.n_nodes) == cur)[:, None]
-            for n in np.flatnonzero((d[t] <= room + CAPACITY_EPS).all(axis=1)):
-                if n == cur:
-                    continue
-                trial = a.copy()
-                trial[t] = n
-                if accept(trial):
-                    if cur >= 0:
-                        free[cur] += d[t]
-                    free[n] -= d[t]
-                    a, improved = trial, True
-                    break
-            if time.perf_counter() > end:
-                return a
-        for t in range(problem.n_tasks):
-            for s in range(t + 1, problem.n_tasks):
-                nt, ns = a[t], a[s]
-                if nt == ns:
-                    continue
-                # t takes s's node and s takes t's: both nodes must hold the exchange
-                if ns >= 0 and not (d[t] - d[s] <= free[ns] + CAPACITY_EPS).all():
-                    continue
-                if nt >= 0 and not (d[s] - d[t] <= free[nt] + CAPACITY_EPS).all():
-                    continue
-                trial = a.copy()
-                trial[t], trial[s] = ns, nt
-                if accept(trial):
-                    if ns >= 0:
-                        free[ns] += d[s] - d[t]
-                    if nt >= 0:
-                        free[nt] += d[t] - d[s]
-                    a, improved = trial, True
-            if time.perf_counter() > end:
-                return a
-    return a
+        for s in range(t + 1, self.p.n_tasks):
+            nt, ns = self.a[t], self.a[s]
+            if nt == ns:
+                continue
+            # t takes s's node and s takes t's: both nodes must hold the exchange
+            if ns >= 0 and not (d[t] - d[s] <= free[ns] + CAPACITY_EPS).all():
+                continue
+            if nt >= 0 and not (d[s] - d[t] <= free[nt] + CAPACITY_EPS).all():
+                continue
+            trial = self.a.copy()
+            trial[t], trial[s] = ns, nt
+            if self.accept(trial):
+                if ns >= 0:
+                    free[ns] += d[s] - d[t]
+                if nt >= 0:
+                    free[nt] += d[t] - d[s]
+                self.a, improved = trial, True
+        return improved
 
 
 def placement_start(problem: PlacementProblem, objective: str, *, time_limit: float = 1.0) -> np.ndarray:

@@ -264,26 +264,36 @@ def _seeds(value: Any) -> list[int]:
     if isinstance(value, int):
         return _count(value, 0, "seeds")
     if isinstance(value, dict):
-        for key in value:
-            if key not in ("count", "base"):
-                raise InputError(f"seeds.{key}", value[key], "unknown key; use count and base")
-        base = value.get("base", 0)
-        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-            raise InputError("seeds.base", base, "must be an integer >= 0")
-        if "count" not in value:
-            raise InputError("seeds.count", None, "missing")
-        return _count(value["count"], base, "seeds.count")
+        return _seed_table(value)
     if isinstance(value, list):
-        if not value:
-            raise InputError("seeds", value, "empty list: give at least one seed")
-        for i, s in enumerate(value):
-            if not isinstance(s, int) or isinstance(s, bool) or s < 0:
-                raise InputError(f"seeds[{i}]", s, "must be an integer >= 0")
-        if len(set(value)) != len(value):
-            dup = next(i for i, s in enumerate(value) if value.index(s) != i)
-            raise InputError(f"seeds[{dup}]", value[dup], "repeats an earlier seed (replicates must differ)")
-        return list(value)
+        return _seed_list(value)
     raise InputError("seeds", value, "must be a count, a table {count, base} or a list of seeds")
+
+
+def _seed_table(value: dict) -> list[int]:
+    """``{count = N, base = B}``: N seeds spawned from B."""
+    for key in value:
+        if key not in ("count", "base"):
+            raise InputError(f"seeds.{key}", value[key], "unknown key; use count and base")
+    base = value.get("base", 0)
+    if not isinstance(base, int) or isinstance(base, bool) or base < 0:
+        raise InputError("seeds.base", base, "must be an integer >= 0")
+    if "count" not in value:
+        raise InputError("seeds.count", None, "missing")
+    return _count(value["count"], base, "seeds.count")
+
+
+def _seed_list(value: list) -> list[int]:
+    """The seeds as given: integers >= 0, none twice."""
+    if not value:
+        raise InputError("seeds", value, "empty list: give at least one seed")
+    for i, s in enumerate(value):
+        if not isinstance(s, int) or isinstance(s, bool) or s < 0:
+            raise InputError(f"seeds[{i}]", s, "must be an integer >= 0")
+    if len(set(value)) != len(value):
+        dup = next(i for i, s in enumerate(value) if value.index(s) != i)
+        raise InputError(f"seeds[{dup}]", value[dup], "repeats an earlier seed (replicates must differ)")
+    return list(value)
 
 
 def _count(count: Any, base: int, where: str) -> list[int]:

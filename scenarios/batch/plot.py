@@ -120,42 +120,28 @@ def plot_batch(directory: str | Path, *, x: str | None = None, y: str | None = N
     params = list(plan.get("params") or rows[0]["params"])
     varying = [p for p in params if len({_hashable(r["params"].get(p)) for r in rows}) > 1]
     metrics = _numeric_metrics(rows)
-    if y is not None and y not in metrics:
-        raise InputError("--y", y, f"no numeric metric of these results; known: {', '.join(metrics)}")
-    if hue is not None and hue not in params:
-        raise InputError("--hue", hue, f"not a parameter; known: {', '.join(params)}")
+    axes_names = set(curves.values())
+    _check_names(x, y, hue, params, metrics, axes_names)
     if hue is None and defaults.hue in varying:
         hue = defaults.hue
     ys = [y] if y else [m for m in (defaults.y or tuple(metrics)) if m in metrics]
-    axes_names = set(curves.values())
-    if x is not None and x not in params and x not in axes_names:
-        raise InputError("--x", x, f"not a parameter or curve axis; known: {', '.join(params + sorted(axes_names))}")
     out = Path(out_dir) if out_dir else Path(directory) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     files, summaries, panels_seen = [], [], []
     used_x = x
     for metric in ys:
-        is_curve = metrics[metric] == "curve"
         if metric in axes_names:
             continue  # k itself is no result worth a plot
-        if is_curve:
-            axis = curves.get(metric)
-            mx = axis or "index"
-            if x is not None and x != mx:
-                raise InputError("--x", x, f"{metric} is a curve over {mx}; use --x {mx} or omit --x")
-        else:
-            mx = x if x in params else (defaults.x if defaults.x in params else None)
-            if mx is None:
-                mx = next((p for p in varying if p != hue), None)
-            if mx is None:
-                raise InputError("--x", x, f"nothing varies to plot {metric} against; name a parameter")
+        is_curve = metrics[metric] == "curve"
+        mx = _metric_x(metric, x, curves.get(metric) if is_curve else None, is_curve, hue, params, varying,
+                       defaults)
         mhue = hue if hue != mx else None
         if mhue is None and hue is None:
             mhue = next((p for p in varying if p != mx), None)
-        facet_keys = [p for p in varying if p not in (mx, mhue)]
-        path, summ, panels = _draw(metric, rows, mx, mhue, facet_keys, is_curve, curves.get(metric),
-                                   metric in defaults.minimize, out, plan,
-                                   logy=metric in defaults.log_y if logy is None else logy)
+        spec = _Spec(metric, mx, mhue, tuple(p for p in varying if p not in (mx, mhue)), is_curve,
+                     curves.get(metric), metric in defaults.minimize,
+                     metric in defaults.log_y if logy is None else logy)
+        path, summ, panels = _draw(spec, rows, out, plan)
         files.append(path)
         summaries += summ
         panels_seen = panels
@@ -163,6 +149,47 @@ def plot_batch(directory: str | Path, *, x: str | None = None, y: str | None = N
     if not files:
         raise InputError("--y", y, "nothing to plot")
     return PlotResult(files, summaries, used_x or "", hue, panels_seen)
+
+
+def _check_names(x, y, hue, params: list[str], metrics: dict[str, str], axes_names: set[str]) -> None:
+    """--x, --y and --hue name a parameter, metric or curve axis of these results."""
+    if y is not None and y not in metrics:
+        raise InputError("--y", y, f"no numeric metric of these results; known: {', '.join(metrics)}")
+    if hue is not None and hue not in params:
+        raise InputError("--hue", hue, f"not a parameter; known: {', '.join(params)}")
+    if x is not None and x not in params and x not in axes_names:
+        raise InputError("--x", x, f"not a parameter or curve axis; known: {', '.join(params + sorted(axes_names))}")
+
+
+def _metric_x(metric: str, x: str | None, axis: str | None, is_curve: bool, hue: str | None, params: list[str],
+              varying: list[str], defaults: PlotDefaults) -> str:
+    """The x of one metric: a curve's own axis; for a number --x, else the scenario's, else a varying
+    parameter other than the hue."""
+    if is_curve:
+        mx = axis or "index"
+        if x is not None and x != mx:
+            raise InputError("--x", x, f"{metric} is a curve over {mx}; use --x {mx} or omit --x")
+        return mx
+    mx = x if x in params else (defaults.x if defaults.x in params else None)
+    if mx is None:
+        mx = next((p for p in varying if p != hue), None)
+    if mx is None:
+        raise InputError("--x", x, f"nothing varies to plot {metric} against; name a parameter")
+    return mx
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What one metric's figure shows: against which x, split by which hue, in which panels."""
+
+    metric: str
+    x: str
+    hue: str | None
+    facets: tuple[str, ...]  # the other varying parameters: one panel per combination
+    is_curve: bool
+    axis: str | None  # a curve's axis metric
+    minimize: bool  # mark the best x
+    logy: bool
 
 
 def _scenario(plan: dict):
@@ -208,10 +235,12 @@ def _points(rows, metric, mx, is_curve, axis):
             yield r, r["params"][mx], v
 
 
-def _draw(metric, rows, mx, mhue, facet_keys, is_curve, axis, minimize, out: Path, plan: dict, logy=False):
+def _draw(spec: _Spec, rows: list[dict], out: Path, plan: dict):
+    """One PNG of ``spec.metric``: a panel per facet combination, a line per hue; the path, the
+    summaries and the panel labels."""
     panels: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
-        panels[tuple(r["params"][k] for k in facet_keys)].append(r)
+        panels[tuple(r["params"][k] for k in spec.facets)].append(r)
     keys = sorted(panels, key=lambda t: tuple(map(str, t)))
     ncols = min(3, len(keys))
     nrows = math.ceil(len(keys) / ncols)
@@ -219,65 +248,80 @@ def _draw(metric, rows, mx, mhue, facet_keys, is_curve, axis, minimize, out: Pat
     axs = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     summaries = []
     for ax, pkey in zip(axs, keys):
-        prow = panels[pkey]
-        groups: dict[Any, list[dict]] = defaultdict(list)
-        for r in prow:
-            groups[r["params"][mhue] if mhue else None].append(r)
-        all_x = sorted({xv for _, xv, _ in _points(prow, metric, mx, is_curve, axis)}, key=_sort_key)
-        numeric_x = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in all_x)
-        pos = {v: (v if numeric_x else i) for i, v in enumerate(all_x)}
-        for gval in sorted(groups, key=lambda v: str(v)):
-            grows = groups[gval]
-            by_x: dict[Any, list[float]] = defaultdict(list)
-            excluded = 0
-            for _, xv, val in _points(grows, metric, mx, is_curve, axis):
-                if isinstance(val, (int, float)) and math.isfinite(val):
-                    by_x[xv].append(float(val))
-                else:
-                    excluded += 1
-            xs = sorted(by_x, key=_sort_key)
-            if not xs:
-                continue
-            st = [mean_interval(by_x[v]) for v in xs]
-            px = [pos[v] for v in xs]
-            mean = [s[0] for s in st]
-            label = f"{mhue}={gval}" if mhue else metric
-            if minimize:
-                i = int(np.argmin(mean))
-                label += f" (best {mx} = {xs[i]})"
-            line, = ax.plot(px, mean, marker="o", markersize=3, label=label)
-            ax.fill_between(px, [s[1] for s in st], [s[2] for s in st], color=line.get_color(), alpha=0.2,
-                            linewidth=0)
-            seeds = len({r["seed"] for r in grows})
-            summary = dict(metric=metric, panel=_label(facet_keys, pkey), hue=str(gval) if mhue else "",
-                           seeds=seeds, excluded=excluded)
-            if minimize:
-                ax.plot([px[i]], [mean[i]], marker="*", markersize=16, color=line.get_color(),
-                        markeredgecolor="black", zorder=5, linestyle="none")
-                summary.update(best_x=xs[i], best_mean=mean[i], best_low=st[i][1], best_high=st[i][2])
-                if is_curve:
-                    summary.update(_per_run_best(grows, metric, axis))
-            summaries.append(Summary(**summary))
-        if not numeric_x:
-            ax.set_xticks(range(len(all_x)), [str(v) for v in all_x])
-        elif len(all_x) <= (25 if is_curve else 12):
-            ax.set_xticks(all_x)
-        ax.set(xlabel=mx, ylabel=metric + (" (log scale)" if logy else ""),
-               title=_label(facet_keys, pkey) if facet_keys else "")
-        if logy:
-            ax.set_yscale("log")
-            plain = FuncFormatter(lambda v, _: f"{v:g}")
-            ax.yaxis.set_major_formatter(plain)
-            ax.yaxis.set_minor_formatter(plain)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
+        summaries += _draw_panel(ax, spec, _label(list(spec.facets), pkey), panels[pkey])
     for ax in axs[len(keys):]:
         ax.set_visible(False)
     seeds = len({r["seed"] for r in rows})
-    fig.suptitle(f"{plan.get('scenario', '')}: {metric} by {mx}, mean and 95% interval over {seeds} seeds")
-    path = out / f"{_safe(metric)}_by_{_safe(mx)}.png"
+    fig.suptitle(f"{plan.get('scenario', '')}: {spec.metric} by {spec.x}, mean and 95% interval over {seeds} seeds")
+    path = out / f"{_safe(spec.metric)}_by_{_safe(spec.x)}.png"
     save_figure(fig, path, dpi=110)
-    return path, summaries, [_label(facet_keys, k) for k in keys]
+    return path, summaries, [_label(list(spec.facets), k) for k in keys]
+
+
+def _draw_panel(ax, spec: _Spec, panel: str, prow: list[dict]) -> list[Summary]:
+    """One panel: a line per hue value over the x values of its rows."""
+    groups: dict[Any, list[dict]] = defaultdict(list)
+    for r in prow:
+        groups[r["params"][spec.hue] if spec.hue else None].append(r)
+    all_x = sorted({xv for _, xv, _ in _points(prow, spec.metric, spec.x, spec.is_curve, spec.axis)}, key=_sort_key)
+    numeric_x = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in all_x)
+    pos = {v: (v if numeric_x else i) for i, v in enumerate(all_x)}
+    summaries = []
+    for gval in sorted(groups, key=lambda v: str(v)):
+        summary = _draw_line(ax, spec, panel, gval, groups[gval], pos)
+        if summary is not None:
+            summaries.append(summary)
+    _style_axes(ax, spec, panel, all_x, numeric_x)
+    return summaries
+
+
+def _draw_line(ax, spec: _Spec, panel: str, gval: Any, grows: list[dict], pos: dict) -> Summary | None:
+    """Mean and interval of one hue value's rows (None when no value is finite), the best x starred."""
+    by_x: dict[Any, list[float]] = defaultdict(list)
+    excluded = 0
+    for _, xv, val in _points(grows, spec.metric, spec.x, spec.is_curve, spec.axis):
+        if isinstance(val, (int, float)) and math.isfinite(val):
+            by_x[xv].append(float(val))
+        else:
+            excluded += 1
+    xs = sorted(by_x, key=_sort_key)
+    if not xs:
+        return None
+    st = [mean_interval(by_x[v]) for v in xs]
+    px = [pos[v] for v in xs]
+    mean = [s[0] for s in st]
+    label = f"{spec.hue}={gval}" if spec.hue else spec.metric
+    if spec.minimize:
+        i = int(np.argmin(mean))
+        label += f" (best {spec.x} = {xs[i]})"
+    line, = ax.plot(px, mean, marker="o", markersize=3, label=label)
+    ax.fill_between(px, [s[1] for s in st], [s[2] for s in st], color=line.get_color(), alpha=0.2, linewidth=0)
+    seeds = len({r["seed"] for r in grows})
+    summary = dict(metric=spec.metric, panel=panel, hue=str(gval) if spec.hue else "", seeds=seeds,
+                   excluded=excluded)
+    if spec.minimize:
+        ax.plot([px[i]], [mean[i]], marker="*", markersize=16, color=line.get_color(),
+                markeredgecolor="black", zorder=5, linestyle="none")
+        summary.update(best_x=xs[i], best_mean=mean[i], best_low=st[i][1], best_high=st[i][2])
+        if spec.is_curve:
+            summary.update(_per_run_best(grows, spec.metric, spec.axis))
+    return Summary(**summary)
+
+
+def _style_axes(ax, spec: _Spec, panel: str, all_x: list, numeric_x: bool) -> None:
+    if not numeric_x:
+        ax.set_xticks(range(len(all_x)), [str(v) for v in all_x])
+    elif len(all_x) <= (25 if spec.is_curve else 12):
+        ax.set_xticks(all_x)
+    ax.set(xlabel=spec.x, ylabel=spec.metric + (" (log scale)" if spec.logy else ""),
+           title=panel if spec.facets else "")
+    if spec.logy:
+        ax.set_yscale("log")
+        plain = FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
 
 
 def _per_run_best(rows: list[dict], metric: str, axis: str | None) -> dict:

@@ -66,6 +66,12 @@ def run(args) -> int:
         sys.stderr.write(f"mas batch: error: the executor failed on {exc}; finished runs are saved, "
                          f"rerun the same command to resume\n")
         return 1
+    _report(args, result)
+    return 0 if result.failed == 0 else 1
+
+
+def _report(args, result) -> None:
+    """The batch's totals on stdout (JSON with --json), its first five failures on stderr."""
     if args.json:
         print_json(result.to_dict())
     else:
@@ -77,4 +83,3 @@ def run(args) -> int:
         sys.stderr.write(f"mas batch: {line}\n")
     if len(result.errors) > 5:
         sys.stderr.write(f"mas batch: ... and {len(result.errors) - 5} more failed runs (see results.jsonl)\n")
-    return 0 if result.failed == 0 else 1

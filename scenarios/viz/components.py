@@ -233,61 +233,80 @@ def Shell(title: str, make_model: Callable, params: dict, main: Figure, side: li
     interval = solara.use_reactive(render_interval())
     delay = solara.use_reactive(PLAY_DELAY_MS)
     error = solara.use_reactive("")
+    run = _Run(make_model, values, model, frame, playing, interval, delay, error)
+    solara.lab.use_task(run.play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    def advance(count: int) -> None:
-        m = model.value
-        for _ in range(count):
-            if not m.running:
-                break
-            m.step()
-        frame.value += 1
-
-    def play_loop():
-        try:
-            while playing.value and model.value.running:
-                time.sleep(delay.value / 1000)
-                advance(interval.value)
-        except Exception as exc:  # shown on the page, not only in the server log
-            error.value = f"error in step: {exc}"
-        playing.value = False
-
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
-
-    def reset():
-        playing.value = False
-        error.value = ""
-        try:
-            model.value = make_model(**values.value)
-        except ValueError as exc:
-            error.value = str(exc)
-        frame.value += 1
-
-    m = model.value
-    done = not m.running
     solara.Style(CSS)
     solara.Title(title)
     with solara.Div(classes=["mas-page"]):
         with solara.Div(classes=["mas-sidebar"]):
-            solara.HTML(tag="h1", unsafe_innerHTML=html.escape(title), classes=["mas-title"])
-            with solara.Card("Run", margin=0):
-                with solara.Row(justify="space-between"):
-                    solara.Button("Reset", color="primary", on_click=reset)
-                    solara.Button("❚❚ Pause" if playing.value else "▶ Play", color="primary",
-                                  on_click=lambda: playing.set(not playing.value), disabled=done and not playing.value)
-                    solara.Button("Step", color="primary", on_click=lambda: advance(interval.value),
-                                  disabled=playing.value or done)
-                if done:
-                    solara.Text(finished(m), classes=["mas-run-note"])
-                if error.value:
-                    solara.Error(error.value)
-                Setting("Render interval (ticks per frame)", interval, 1, 100, 1)
-                Setting("Play delay", delay, 0, 1000, 10, " ms")
-            with solara.Card("Model parameters", subtitle="Reset applies them", margin=0, style={"margin-top": "10px"}):
-                for name, spec in params.items():
-                    if isinstance(spec, dict):
-                        Control(name, spec, values)
+            _sidebar(title, params, run, finished)
         with solara.Div(classes=["mas-content"]):
-            _content(m, status, main, side, below, frame.value)
+            _content(model.value, status, main, side, below, frame.value)
+
+
+@dataclass
+class _Run:
+    """The page's run state (Solara reactives) and what Play, Step and Reset do to it."""
+
+    make_model: Callable
+    values: solara.Reactive
+    model: solara.Reactive
+    frame: solara.Reactive
+    playing: solara.Reactive
+    interval: solara.Reactive
+    delay: solara.Reactive
+    error: solara.Reactive
+
+    def advance(self, count: int) -> None:
+        m = self.model.value
+        for _ in range(count):
+            if not m.running:
+                break
+            m.step()
+        self.frame.value += 1
+
+    def play_loop(self) -> None:
+        try:
+            while self.playing.value and self.model.value.running:
+                time.sleep(self.delay.value / 1000)
+                self.advance(self.interval.value)
+        except Exception as exc:  # shown on the page, not only in the server log
+            self.error.value = f"error in step: {exc}"
+        self.playing.value = False
+
+    def reset(self) -> None:
+        self.playing.value = False
+        self.error.value = ""
+        try:
+            self.model.value = self.make_model(**self.values.value)
+        except ValueError as exc:
+            self.error.value = str(exc)
+        self.frame.value += 1
+
+
+def _sidebar(title: str, params: dict, run: _Run, finished: Callable) -> None:
+    m = run.model.value
+    done = not m.running
+    playing = run.playing
+    solara.HTML(tag="h1", unsafe_innerHTML=html.escape(title), classes=["mas-title"])
+    with solara.Card("Run", margin=0):
+        with solara.Row(justify="space-between"):
+            solara.Button("Reset", color="primary", on_click=run.reset)
+            solara.Button("❚❚ Pause" if playing.value else "▶ Play", color="primary",
+                          on_click=lambda: playing.set(not playing.value), disabled=done and not playing.value)
+            solara.Button("Step", color="primary", on_click=lambda: run.advance(run.interval.value),
+                          disabled=playing.value or done)
+        if done:
+            solara.Text(finished(m), classes=["mas-run-note"])
+        if run.error.value:
+            solara.Error(run.error.value)
+        Setting("Render interval (ticks per frame)", run.interval, 1, 100, 1)
+        Setting("Play delay", run.delay, 0, 1000, 10, " ms")
+    with solara.Card("Model parameters", subtitle="Reset applies them", margin=0, style={"margin-top": "10px"}):
+        for name, spec in params.items():
+            if isinstance(spec, dict):
+                Control(name, spec, run.values)
 
 
 def _content(m, status, main, side, below, frame):

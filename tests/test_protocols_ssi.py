@@ -1,0 +1,42 @@
+"""SSI's handling of each message kind in a step: late bids, failed and missing results, a lost auctioneer."""
+
+import numpy as np
+
+from mas.instance import generate_instance
+from mas.messages import FAILURE, INFORM, REJECT_PROPOSAL
+from protocols import negotiate
+from protocols.ssi import SequentialSingleItem
+from tests.helpers import run_logged
+
+
+def test_late_bids_are_rejected_and_never_win():
+    inst = generate_instance("grid", 9, 3, seed=3)  # agents 2+ hops away answer after a too-early deadline
+    result, model, log = run_logged(inst, SequentialSingleItem(slack=-2, opening=False), rng=3)
+    far = set(np.flatnonzero(model.hops[0] >= 2).tolist())
+    rejected = set(log[log["performative"] == REJECT_PROPOSAL]["receiver"].tolist())
+    assert far and far <= rejected
+    assert all(a is None or a not in far for a in result.allocation)
+
+
+def test_failed_results_are_put_back_then_given_up_with_a_reason():
+    inst = generate_instance("complete", 5, 6, seed=4)
+    result, model, log = run_logged(inst, SequentialSingleItem(max_rounds=2, bids="execution"), rng=4,
+                                    fail_prob=0.7)
+    failures = log[log["performative"] == FAILURE]
+    assert failures.size and (log["performative"] == INFORM).sum() + failures.size >= inst.m
+    assert any(u["reason"] == "contractor failed" for u in result.unallocated)
+    assert result.extra["rounds"] > inst.m  # every failure re-opens its subtask for another round
+
+
+def test_a_result_lost_in_transit_is_given_up_at_its_deadline():
+    inst = generate_instance("complete", 5, 4, seed=0)
+    result, _ = negotiate(inst, "ssi", seed=0, loss=0.4, protocol_options={"bids": "execution", "max_rounds": 1})
+    assert result.unallocated == [{"subtask": 0, "reason": "no result by the deadline"}]
+    assert result.allocation[1:] == [3, 2, 1] and result.extra["rounds"] == 4
+
+
+def test_a_crashed_auctioneer_gives_up_everything_open():
+    inst = generate_instance("complete", 4, 5, seed=1)
+    result, _ = negotiate(inst, "ssi", seed=0, crash_ticks={0: 2})
+    assert result.allocation == [None] * 5
+    assert {u["reason"] for u in result.unallocated} == {"initiator crashed"}
