@@ -193,7 +193,8 @@ class SequentialSingleItem(Mechanism):
         if self.whole:
             self._close_whole(state)
             return
-        bids = [x for x in self.offers if self.open[x[1]]]
+        live = state.live  # a bidder that crashed after bidding cannot be awarded
+        bids = [x for x in self.offers if self.open[x[1]] and live[x[0]]]
         if not bids:
             self.empty_rounds += 1
             if self.empty_rounds >= self.max_rounds:
@@ -225,7 +226,8 @@ class SequentialSingleItem(Mechanism):
 
     def _close_whole(self, state) -> None:
         tick, ch = state.tick, state.channel
-        offers = [x for x in self.offers if x[1] == WHOLE]
+        live = state.live
+        offers = [x for x in self.offers if x[1] == WHOLE and live[x[0]]]
         if not offers:
             return
         tie = state.pair_costs(state.working())

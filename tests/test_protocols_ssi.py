@@ -40,3 +40,20 @@ def test_a_crashed_auctioneer_gives_up_everything_open():
     result, _ = negotiate(inst, "ssi", seed=0, crash_ticks={0: 2})
     assert result.allocation == [None] * 5
     assert {u["reason"] for u in result.unallocated} == {"initiator crashed"}
+
+
+def test_a_bidder_that_crashes_before_the_award_is_passed_over():
+    # agent 3 bids, then crashes at tick 3 before the round closes: awarding it raised ProtocolError
+    inst = generate_instance("complete", 5, 1, seed=5)
+    result, model = negotiate(inst, "ssi", seed=5, crash_ticks={3: 3}, protocol_options={"bids": "execution"})
+    assert result.allocation == [4] and not result.unallocated
+    assert model.live[result.allocation[0]]
+
+
+def test_crashes_between_bid_and_award_under_capacity_and_failures():
+    inst = generate_instance("grid", 9, 5, seed=144, infeasible_prob=0.2)
+    result, model = negotiate(inst, "ssi", seed=144, loss=0.0, crash_prob=0.1, fail_prob=0.3, max_ticks=300,
+                              capacity=2, protocol_options={"slack": 0, "opening": False, "bids": "execution"})
+    held = [a for a in result.allocation if a >= 0]
+    assert all(model.live[a] for a in held)
+    assert max(held.count(a) for a in set(held)) <= 2
