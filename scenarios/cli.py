@@ -1,8 +1,8 @@
 """The ``mas`` command line.
 
-Every module in ``scenarios/commands/`` that defines ``register(subparsers)``
-adds its own subcommands, so a new command is one new module and nothing here
-changes. A command's handler takes the parsed arguments and returns the exit
+Every module declared in ``scenarios.commands.MODULES`` defines
+``register(subparsers)`` and adds its own subcommands, so a new command is one
+new module and its name there; nothing here changes. A command's handler takes the parsed arguments and returns the exit
 status. Bad input anywhere becomes one line on stderr and exit status 2.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import signal
 import sys
 import threading
@@ -35,11 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mas", description="Multi-agent negotiation and task allocation.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(scenarios.commands.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"scenarios.commands.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    for name in scenarios.commands.MODULES:
+        importlib.import_module(f"scenarios.commands.{name}").register(sub)
     return parser
 
 

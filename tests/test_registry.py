@@ -109,6 +109,16 @@ def test_every_batch_scenario_module_is_declared():
     assert files == set(batch.builtin_modules())
 
 
+def test_every_command_module_is_declared_and_adds_a_subcommand():
+    import scenarios.commands as package
+    from scenarios.cli import build_parser
+
+    files = {i.name for i in pkgutil.iter_modules(package.__path__)} - {"options"}  # options: shared argparse types
+    assert files == set(package.MODULES)
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert {"paper", "sweep", "negotiate", "gap", "viz", "batch"} <= set(commands)
+
+
 def test_names_are_known_without_importing_any_implementation():
     code = textwrap.dedent("""
         import sys
