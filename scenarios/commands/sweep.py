@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mas import limits
-from mas.selection import STRATEGIES
+from mas.selection import STRATEGIES, policy
 from scenarios.commands.options import nonempty_path, positive_float, positive_int, probability, refuse_unless, seed
 from scenarios.output import format_table, print_json
 from topologies.kinds import KINDS
@@ -77,7 +77,8 @@ def register(sub) -> None:
     add_instance_arguments(p)
     p.add_argument("--strategy", choices=[*STRATEGY_NAMES, *STRATEGIES.also], default="auto",
                    help="exhaustive (exact, n <= 30), milp (exact), greedy, local (greedy + swaps); "
-                        "auto: exhaustive up to 20 agents, local up to 200, greedy beyond")
+                        f"auto: exhaustive up to {policy.EXHAUSTIVE_MAX_N} agents, local up to "
+                        f"{policy.LOCAL_MAX_N}, greedy beyond")
     add_lambda_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--plot", type=nonempty_path, metavar="FILE.png", help="draw D(k) and G(k)")
