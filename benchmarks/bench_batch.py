@@ -7,7 +7,8 @@ Part 1 runs the same 100-run cost-sweep (exhaustive k-sweeps, about 0.1 s each)
 with ``--workers 1`` and ``--workers 2`` (both a ProcessPoolExecutor, pool
 start-up included) and prints the wall times and their ratio (target >= 1.7 on
 2 cores), next to a control: the same pools on pure CPU burn, i.e. the
-speed-up the machine allows at that moment (other processes share the cores). Part 2 runs near-empty runs (2 agents, 1 subtask, about 1 ms of work)
+speed-up the machine allows at that moment (other processes share the cores). Part 2 runs
+near-empty runs (2 agents, 1 subtask, about 1 ms of work)
 and prints, per executor, (wall time - work measured inside the runs) / runs:
 what scheduling, pickling, the fsynced result line and the progress
 bookkeeping cost per run. Cluster start-up is printed separately.

@@ -8,8 +8,8 @@ scale:   20,000 / 50,000 / 100,000 tasks, workers = tasks / 3, plane side 300 * 
          seed's density of ranges); indexed OSSA is run in full. A full linear-scan run takes hours at
          these sizes, so both variants are timed on the same windows of arrivals from the same state: the
          two run in lockstep, the second switching to plain OSSA (scan store, eager relation sets) for
-         40 arrivals at 10%, 30%, 50%, 70% and 90% of the stream; the windows' per-arrival times give the ratio, and the end results
-         are checked to be identical.
+         40 arrivals at 10%, 30%, 50%, 70% and 90% of the stream; the windows' per-arrival times
+         give the ratio, and the end results are checked to be identical.
 index:   indexed OSSA with the grid at several cell sizes, and with an R-tree (the ``rtree`` package, only
          if installed), on the same streams.
 quality: completed tasks and average cost of OSSA, Greedy and TGOA, 800..1500 tasks, several seeds, for
@@ -42,8 +42,8 @@ def same(a, b) -> bool:
 def part_seed(seeds: int, repeat: int) -> None:
     # the machine is shared: each variant runs `repeat` times, alternating with the other, and the
     # median run counts; the table gives the per-seed medians' mean and the ratio of their sums
-    print("## OSSA vs indexed OSSA, seed's setting (500 workers, plane 300, %d seeds, median of %d runs each)"
-          % (seeds, repeat))
+    print(f"## OSSA vs indexed OSSA, seed's setting (500 workers, plane 300, {seeds} seeds, "
+          f"median of {repeat} runs each)")
     print(f"{'tasks':>6} {'OSSA s':>8} {'indexed s':>10} {'ratio':>7}  same")
     for n in range(800, 1501, 100):
         ts, ti, ok = [], [], True
@@ -200,8 +200,10 @@ def part_quality(seeds: int) -> None:
                 s = generate_stream(n, 500, seed=seed, **opts)
                 for k in res:
                     res[k].append(run_online(k, s, check=False))
-            cells = [f"{statistics.mean(r.completed for r in v):>6.1f} / {statistics.mean(r.average_cost for r in v):<5.2f}"
-                     for v in res.values()]
+            cells = [
+                f"{statistics.mean(r.completed for r in v):>6.1f} / {statistics.mean(r.average_cost for r in v):<5.2f}"
+                for v in res.values()
+            ]
             print(f"{n:>6} " + " ".join(f"{c:>14}" for c in cells), flush=True)
 
 
@@ -223,8 +225,9 @@ def goma_stream(tasks: int, workers: int, seed: int = 0, plane: float = 100.0, h
 
 
 def part_goma(sizes, seeds: int) -> None:
-    import mas.crowdsourcing.tgoa as tgoa
     from scipy.optimize import linear_sum_assignment
+
+    import mas.crowdsourcing.tgoa as tgoa
 
     exact = tgoa.match_pairs
     stats = {"calls": 0, "below": 0, "exact_s": 0.0, "old_s": 0.0}

@@ -48,7 +48,7 @@ def measure(protocols, seeds: int) -> list[dict]:
                 continue
             gaps, gaps_k2, msgs, msgs_k2 = [], [], [], []
             t0 = time.perf_counter()
-            for kind, seed, inst, best in cases:
+            for _kind, seed, inst, best in cases:
                 r, _ = negotiate(inst, name, seed=seed, protocol_options={"bids": bids})
                 r2, _ = negotiate(inst, name, seed=seed, kswap=2, protocol_options={"bids": bids})
                 gaps.append(r.D / best - 1.0)

@@ -91,7 +91,9 @@ def main() -> None:
     sizes = [100, 200] if args.quick else [100, 300, 1000]
     rows = bench_cbba(["random", "small-world", "scale-free"], sizes, m=20)
     print("\nCBBA, 20 subtasks, neighbour-only messages")
-    print(f"  {'topology':<12}{'n':>6}{'edges':>8}{'diameter':>10}{'rounds':>8}{'messages':>11}{'time s':>9}  converged")
+    print(
+        f"  {'topology':<12}{'n':>6}{'edges':>8}{'diameter':>10}{'rounds':>8}{'messages':>11}{'time s':>9}  converged"
+    )
     for x in rows:
         print(f"  {x['kind']:<12}{x['n']:>6}{x['edges']:>8}{x['diameter']:>10}{x['rounds']:>8}{x['messages']:>11,}"
               f"{x['seconds']:>9.2f}  {x['converged']}")

@@ -21,6 +21,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import re
 import shutil
@@ -83,10 +84,8 @@ def browser_frames(frames: int) -> dict | None:
     from scenarios.commands.viz import free_port, server_command, server_env
     from scenarios.viz import assets
 
-    try:
+    with contextlib.suppress(RuntimeError):
         assets.ensure(quiet=True)
-    except RuntimeError:
-        pass
     port = free_port()
     proc = subprocess.Popen(server_command("negotiation", "127.0.0.1", port), env=server_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -152,9 +151,11 @@ def main() -> None:
         if b is None:
             print("  browser: skipped (no Playwright or no chromium)")
         else:
-            print(f"  browser, click on Step until the new frame is shown: {1000 * b['browser_step_s_interval_1']:.0f} ms"
-                  f" (render interval 1), {1000 * b['browser_step_s_interval_11']:.0f} ms per 11 ticks"
-                  f" (render interval 11)")
+            print(
+                f"  browser, click on Step until the new frame is shown: {1000 * b['browser_step_s_interval_1']:.0f} ms"
+                f" (render interval 1), {1000 * b['browser_step_s_interval_11']:.0f} ms per 11 ticks"
+                f" (render interval 11)"
+            )
 
 
 if __name__ == "__main__":

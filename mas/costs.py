@@ -325,7 +325,9 @@ class CostModel:
         costs = self.C[rows, alloc[rows]]
         if not np.isfinite(costs).all():
             bad = int(rows[np.flatnonzero(~np.isfinite(costs))[0]])
-            raise InputError(f"allocation[{bad}]", int(alloc[bad]), f"agent {int(alloc[bad])} cannot execute subtask {bad}")
+            raise InputError(
+                f"allocation[{bad}]", int(alloc[bad]), f"agent {int(alloc[bad])} cannot execute subtask {bad}"
+            )
         working = np.unique(alloc[rows])
         execution = float(costs.sum())
         transmission = float(self.W[np.ix_(working, working)].sum() / 2.0)

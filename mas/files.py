@@ -174,7 +174,7 @@ def finite_number(value: Any, where: str, *, allow_none: bool = False) -> float 
     Traceback (most recent call last):
     ...
     mas.errors.InputError: cost = 1000000000000000000000000000000000000000000000000000000000000000000000000000...: too large for a float (at most 1.8e308)
-    """
+    """  # noqa: E501 -- a doctest's exception line cannot wrap
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -10,7 +10,6 @@ File format (the layout of the seed paper's example)::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -35,7 +35,7 @@ Examples
 Traceback (most recent call last):
 ...
 mas.errors.InputError: size = '1000000 agents x 1000000 subtasks': needs about 5.2e+04 GB of memory (solver 2.2e+04 GB, graph 7.5e+03 GB, ...), this machine has 2.0 GB available
-"""
+"""  # noqa: E501 -- a doctest's exception line cannot wrap
 
 from __future__ import annotations
 
@@ -219,7 +219,7 @@ def require_bounded(amount: float, limit: float, option: str, value, what: str, 
     Traceback (most recent call last):
     ...
     mas.errors.InputError: --iterations = 1000000000000: 1e+12 moves would not finish in any reasonable time (at most 1e+07 here); give --time-limit SECONDS too
-    """
+    """  # noqa: E501 -- a doctest's exception line cannot wrap
     if not math.isfinite(amount) or amount > limit:
         raise InputError(option, value, f"{amount:.3g} {what} would not finish in any reasonable time "
                                         f"(at most {limit:.0e} here); {fix}")

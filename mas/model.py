@@ -75,6 +75,16 @@ class NegotiationResult:
         return d
 
 
+def _check_options(*, crash_prob, fail_prob, max_ticks, capacity) -> None:
+    for name, p in (("crash_prob", crash_prob), ("fail_prob", fail_prob)):
+        if not 0.0 <= float(p) < 1.0:
+            raise InputError(name, p, "must be a probability in [0, 1)")
+    if int(max_ticks) < 1:
+        raise InputError("max_ticks", max_ticks, "must be >= 1")
+    if capacity is not None and int(capacity) < 1:
+        raise InputError("capacity", capacity, "must be >= 1")
+
+
 class NegotiationModel(mesa.Model):
     """Agents on ``mesa.discrete_space.Network`` negotiating by a protocol.
 
@@ -121,13 +131,7 @@ class NegotiationModel(mesa.Model):
                  costs=None) -> None:
         super().__init__(**model_init_kwargs(rng))
         self.seed_value = rng if isinstance(rng, int) else None
-        for name, p in (("crash_prob", crash_prob), ("fail_prob", fail_prob)):
-            if not 0.0 <= float(p) < 1.0:
-                raise InputError(name, p, "must be a probability in [0, 1)")
-        if int(max_ticks) < 1:
-            raise InputError("max_ticks", max_ticks, "must be >= 1")
-        if capacity is not None and int(capacity) < 1:
-            raise InputError("capacity", capacity, "must be >= 1")
+        _check_options(crash_prob=crash_prob, fail_prob=fail_prob, max_ticks=max_ticks, capacity=capacity)
         self.instance = instance
         if costs is None:
             costs = instance.cost_model()
@@ -167,17 +171,7 @@ class NegotiationModel(mesa.Model):
             a = NegotiationAgent(self, j, capacity=capacity, misreport=misreport.get(j, 0.0))
             a.cell = self.grid[j]
             self.agent_list.append(a)
-        draws = self.fault_rng.random(n)
-        when = self.fault_rng.integers(1, max(int(crash_horizon), 1) + 1, size=n)
-        for j in range(n):
-            if j != self.initiator and draws[j] < crash_prob:
-                self.agent_list[j].crash_tick = int(when[j])
-        for j, t in (crash_ticks or {}).items():
-            if not 0 <= int(j) < n:
-                raise InputError("crash_ticks", j, f"agents are numbered 0..{n - 1}")
-            if int(t) < 1:
-                raise InputError(f"crash_ticks[{j}]", t, "ticks start at 1")
-            self.agent_list[int(j)].crash_tick = int(t)
+        self._schedule_crashes(crash_prob, crash_horizon, crash_ticks or {})
 
         self.live = np.ones(n, dtype=bool)
         self._allocation = np.full(m, -1, dtype=np.intp)
@@ -210,6 +204,21 @@ class NegotiationModel(mesa.Model):
             "G": lambda mo: mo.current_score().G,
         })
         self.datacollector.collect(self)
+
+    def _schedule_crashes(self, crash_prob: float, crash_horizon: int, crash_ticks: dict) -> None:
+        """Random crash ticks (never the initiator's), then the ones given by agent."""
+        n = len(self.agent_list)
+        draws = self.fault_rng.random(n)
+        when = self.fault_rng.integers(1, max(int(crash_horizon), 1) + 1, size=n)
+        for j in np.flatnonzero(draws < crash_prob).tolist():
+            if j != self.initiator:
+                self.agent_list[j].crash_tick = int(when[j])
+        for j, t in crash_ticks.items():
+            if not 0 <= int(j) < n:
+                raise InputError("crash_ticks", j, f"agents are numbered 0..{n - 1}")
+            if int(t) < 1:
+                raise InputError(f"crash_ticks[{j}]", t, "ticks start at 1")
+            self.agent_list[int(j)].crash_tick = int(t)
 
     # -- what views and protocols read -------------------------------------------
     @property

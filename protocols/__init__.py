@@ -5,8 +5,8 @@
 ['cnp', 'first-price', 'vickrey', 'ssi', 'cbba', 'neighbour', 'join', 'icnp']
 """
 
-from protocols.registry import PROTOCOLS, create, get, names, options, register  # noqa: F401
 from protocols.kswap import kswap  # noqa: E402,F401  (eager: the submodule of the same name would shadow a lazy one)
+from protocols.registry import PROTOCOLS, create, get, names, options, register  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -66,8 +66,8 @@ from __future__ import annotations
 import numpy as np
 
 from mas.errors import InputError
-from mas.messages import (ACCEPT_PROPOSAL, CANCEL, CFP, FAILURE, INFORM, PROPOSE, REFUSE, REJECT_PROPOSAL,
-                          WHOLE_PROBLEM as WHOLE)
+from mas.messages import ACCEPT_PROPOSAL, CANCEL, CFP, FAILURE, INFORM, PROPOSE, REFUSE, REJECT_PROPOSAL
+from mas.messages import WHOLE_PROBLEM as WHOLE
 from protocols.base import Mechanism, StepResult, check_bids, group_by
 from protocols.registry import register
 
@@ -371,7 +371,9 @@ class ContractNet(Mechanism):
                                    conversation=msg["conversation"], tick=state.tick)
         msgs = msgs[~whole]
         s = msgs["subtask"].astype(np.intp)
-        valid = (self.status[s] == ANNOUNCED) & (self.conv[s] == msgs["conversation"]) & (self.deadline[s] >= state.tick)
+        valid = (
+            (self.status[s] == ANNOUNCED) & (self.conv[s] == msgs["conversation"]) & (self.deadline[s] >= state.tick)
+        )
         bad = msgs[~valid]
         if bad.size:  # late proposals are rejected
             self.late += bad.size

@@ -280,6 +280,7 @@ class _Best:
         self.moves = None
 
     def offer(self, value, moves_fn):
+        # moves_fn is called here or never: building the move list is the cost saved on a loss
         if value < self.value:
             self.value = float(value)
             self.moves = moves_fn()
@@ -365,7 +366,7 @@ def _same_receiver(s: _State, g, join, top, best: _Best) -> None:
     # a pair outside the kept candidates costs at least this (both givers leaving only adds; one giver
     # with two subtasks leaving is searched exactly by _vacate_two)
     colbest[~(s.room >= 2)] = np.inf  # the receiver must have room for both
-    bound = join + vals[0] + vals[kth] if R > r else np.full(n, np.inf)
+    bound = join + vals[0] + vals[kth] if r < R else np.full(n, np.inf)
     for b in np.flatnonzero((bound < colbest) & (bound < best.value) & (s.room >= 2)).tolist():
         gb = g[:, b]
         hp = s.held
@@ -548,7 +549,7 @@ def _newcomer_and_leaver(s: _State, d: np.ndarray, best: _Best) -> None:
     x1, x2 = X[top[0], np.arange(outs.size)], X[top[-1], np.arange(outs.size)]
     Xex = np.where(top[0][:, None] == lone[None, :], x2[:, None], x1[:, None])
     LB = Xex + Y[None, :] - W[np.ix_(outs, singles)]
-    cand = np.argwhere(LB < best.value)
+    cand = np.argwhere(best.value > LB)
     if cand.size == 0:
         return
     cand = cand[np.argsort(LB[cand[:, 0], cand[:, 1]], kind="stable")]

@@ -44,9 +44,18 @@ def _ratio_gap(value: float, optimal: float, complete: bool) -> float | None:
 
 def optimum_fields(best: Optimum) -> dict:
     """The optimum's JSON fields shared by `mas negotiate` and `mas compare`."""
-    return {"optimal_D": best.D, "optimal_D_exact": best.exact, "optimal_method": best.method,
-            "optimal_D_bound": best.bound, "optimal_D_gap": best.gap, "optimal_G": best.G, "optimal_G_exact": best.G_exact, "optimal_G_method": best.G_method,
-            "optimal_G_participants": best.G_participants, "lambda": best.participation}
+    return {
+        "optimal_D": best.D,
+        "optimal_D_exact": best.exact,
+        "optimal_method": best.method,
+        "optimal_D_bound": best.bound,
+        "optimal_D_gap": best.gap,
+        "optimal_G": best.G,
+        "optimal_G_exact": best.G_exact,
+        "optimal_G_method": best.G_method,
+        "optimal_G_participants": best.G_participants,
+        "lambda": best.participation,
+    }
 # -----------------------------------------------------------------------------
 
 
@@ -112,10 +121,22 @@ def compare(instance, *, seed: int = 0, kswap: int | None = None, participation:
         options = bid_options(name, "marginal" if name == "join" else bids)
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
                                costs=costs, **model_options)
-        rows.append({"protocol": name, "bids": options.get("bids", "marginal"), "D": d["D"], "G": d["G"], "gap": None, "gap_D": d["gap"],
-                     "gap_G": d["gap_G"], "messages": d["messages"]["sent"],
-                     "communication_cost": d["communication_cost"], "ticks": d["ticks"],
-                     "unallocated": len(d["unallocated"]), "payments": d["payment_total"]})
+        rows.append(
+            {
+                "protocol": name,
+                "bids": options.get("bids", "marginal"),
+                "D": d["D"],
+                "G": d["G"],
+                "gap": None,
+                "gap_D": d["gap"],
+                "gap_G": d["gap_G"],
+                "messages": d["messages"]["sent"],
+                "communication_cost": d["communication_cost"],
+                "ticks": d["ticks"],
+                "unallocated": len(d["unallocated"]),
+                "payments": d["payment_total"],
+            }
+        )
     for r in rows:
         r["gap"] = r["gap_" + objective]
     rows += central_rows(instance, best, objective, costs=costs)

@@ -1,8 +1,16 @@
-"""Hypothesis strategies for small crowdsourcing streams (shared by the test_crowd_* files)."""
+"""Hypothesis strategies for small crowdsourcing streams and the seed scenario (shared by the crowdsourcing tests)."""
 
 from hypothesis import strategies as st
 
 from mas.crowdsourcing import Task, Worker
+
+# the seed paper's first scenario as event records
+SCENARIO_1 = [
+    {"kind": "task", "id": "t1", "time": 1, "x": 50, "y": 50, "w": 100, "h": 100, "deadline": 5, "price": 3},
+    {"kind": "task", "id": "t2", "time": 2, "x": 100, "y": 100, "w": 50, "h": 50, "deadline": 6, "price": 3},
+    {"kind": "worker", "id": "w1", "time": 2, "x": 0, "y": 0, "w": 200, "h": 200, "deadline": 10, "bid": 1},
+    {"kind": "worker", "id": "w2", "time": 2, "x": 0, "y": 0, "w": 200, "h": 200, "deadline": 10, "bid": 5},
+]
 
 
 @st.composite

@@ -45,3 +45,14 @@ def run_logged(inst, protocol, **kw):
         model.step()
         log.append(model.messages_this_tick().copy())
     return model.result(), model, np.concatenate(log)
+
+
+def run_main(capsys, *args):
+    """The CLI in this process (cheaper than a subprocess for the many bad-option cases)."""
+    from scenarios.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    return code, capsys.readouterr().err

@@ -38,3 +38,22 @@ def test_a_missing_blank_line_fails_this_check(tmp_path):
     proc = subprocess.run([sys.executable, "-i", "-q"], input="for i in range(2):\n    x = i\nprint(x)\n",
                           capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert "SyntaxError" in proc.stderr
+
+
+def layout_block() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return "\n".join(line for line in section.splitlines() if line.startswith("    "))
+
+
+def test_the_layout_section_names_every_module_and_folder_of_the_packages():
+    block = layout_block()
+    names = set()
+    for package in ("topologies", "mas", "protocols", "scenarios"):
+        for p in (ROOT / package).iterdir():
+            if p.suffix == ".py" and p.name != "__init__.py":
+                names.add(p.name)
+            elif p.is_dir() and not p.name.startswith((".", "__")):
+                names.add(p.name + "/")
+    missing = sorted(n for n in names if n not in block)
+    assert not missing, f"README's Layout section does not mention {missing}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 
-from topologies.kinds import KINDS, WEIGHTS
-from topologies.validate import validate  # eager: the submodule of the same name would shadow a lazy one
+from topologies.kinds import KINDS as KINDS
+from topologies.kinds import WEIGHTS as WEIGHTS
+from topologies.validate import validate as validate  # eager: the submodule of the same name would shadow a lazy one
 
 _WHERE = {
     "TopologyError": "errors",

@@ -29,7 +29,6 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 
-
 def complete_arrays(n: int, rng: np.random.Generator, *, weights: str = "uniform", low: float = 1.0,
                     high: float = 10.0, plane: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
     """Positions (n, 2) and the symmetric weight matrix (n, n; zero diagonal) of a complete topology.

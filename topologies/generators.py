@@ -16,7 +16,6 @@ from topologies.kinds import KINDS, WEIGHTS
 from topologies.validate import validate
 
 
-
 def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     """A numpy Generator from an int, a Generator (returned as is) or None."""
     if isinstance(seed, np.random.Generator):

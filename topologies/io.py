@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from topologies.errors import TopologyError
-from topologies.generators import nx_seed, as_generator
+from topologies.generators import as_generator, nx_seed
 from topologies.validate import validate
 
 FORMATS = ("graphml", "json", "edgelist")

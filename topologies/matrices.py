@@ -12,8 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from topologies.errors import TopologyError
 from topologies import pairs
+from topologies.errors import TopologyError
 from topologies.pairs import PairMatrix, pair_matrix
 from topologies.validate import validate
 

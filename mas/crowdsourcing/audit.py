@@ -14,8 +14,8 @@ def audit(result: CrowdResult, arrivals: Sequence[Arrival], *, tol: float = 1e-9
     """Every broken rule of ``result`` on ``arrivals`` (empty: the run is valid).
 
     Rules: a worker works at most ``capacity`` times and only inside its time
-    window and range (rectangle or disc, boundary included); every covered part lies in its task and in the assigned range and
-    is covered inside the task's window; the worker is paid at least its bid
+    window and range (rectangle or disc, boundary included); every covered part lies in its
+    task and in the assigned range and is covered inside the task's window; the worker is paid at least its bid
     and the shares add up to the pay; a task is complete exactly when the
     disjoint parts covered of it fill its whole range.
     """

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from mas.errors import InputError
 from mas.crowdsourcing.geometry import Rect
+from mas.errors import InputError
 
 #: the two arrival orders: by time (times never decrease) or as given (the random-order model)
 ORDERS = ("time", "given")

@@ -14,7 +14,7 @@ from enum import Enum
 Rect = tuple[float, float, float, float]
 
 
-class Relation(str, Enum):
+class Relation(str, Enum):  # noqa: UP042 -- StrEnum would change str() of a member, which users print
     """How range S1 relates to range S2 (seen from S1)."""
 
     INDEPENDENT = "independent"  # no overlap of positive area (touching edges included)
@@ -150,7 +150,9 @@ def discs_contain(cx, cy, radius, x1, y1, x2, y2):
     out = d2 < r2 * (1 - 1e-9)
     close = np.flatnonzero(np.broadcast_to(~out & (d2 <= r2 * (1 + 1e-9)), out.shape))
     if len(close):
-        args = [np.broadcast_to(np.asarray(v, dtype=float), out.shape).ravel() for v in (cx, cy, radius, x1, y1, x2, y2)]
+        args = [
+            np.broadcast_to(np.asarray(v, dtype=float), out.shape).ravel() for v in (cx, cy, radius, x1, y1, x2, y2)
+        ]
         flat = out.ravel()
         for i in close:
             c, d, r, a, b, e, f = (float(v[i]) for v in args)

@@ -78,7 +78,9 @@ def parse_goma(lines, where: str = "goma") -> list[Arrival]:
 def _header(no: int, head: list[str], where: str) -> tuple[int, int, int]:
     """Workers, tasks and arrivals of the header line ``no``, checked to add up."""
     if len(head) != 4:
-        raise InputError(f"{where} line {no}", " ".join(head), "expected the header 'workers tasks max_utility arrivals'")
+        raise InputError(
+            f"{where} line {no}", " ".join(head), "expected the header 'workers tasks max_utility arrivals'"
+        )
     n_w = int(_number(head[0], f"{where} line {no}", "workers", integer=True))
     n_t = int(_number(head[1], f"{where} line {no}", "tasks", integer=True))
     _number(head[2], f"{where} line {no}", "max_utility")

@@ -19,12 +19,11 @@ different components are independent), a worker of capacity c as c rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
 from mas.crowdsourcing.engine import register_algorithm
-from mas.crowdsourcing.events import Arrival, Task, Worker
+from mas.crowdsourcing.events import Arrival
 from mas.crowdsourcing.geometry import discs_contain
 from mas.crowdsourcing.greedy import Greedy
 from mas.crowdsourcing.utility import Utility

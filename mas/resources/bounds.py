@@ -49,7 +49,9 @@ def fits_anywhere(problem: PlacementProblem) -> np.ndarray:
     out = np.zeros(problem.n_tasks, dtype=bool)
     step = max(1, _CHUNK_CELLS // max(1, front.size))
     for lo in range(0, problem.n_tasks, step):
-        out[lo:lo + step] = (problem.demand[lo:lo + step, None, :] <= front[None, :, :] + CAPACITY_EPS).all(axis=2).any(axis=1)
+        out[lo : lo + step] = (
+            (problem.demand[lo : lo + step, None, :] <= front[None, :, :] + CAPACITY_EPS).all(axis=2).any(axis=1)
+        )
     return out
 
 

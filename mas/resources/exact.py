@@ -111,9 +111,15 @@ def exact_placement(problem: PlacementProblem, objective: str = "count", *,
     if run.status == "infeasible":
         raise InfeasibleError("tasks", T, f"cannot all be placed, so objective {objective} has no solution")
     a = None if run.x is None else _read_placement(problem, run.x, ti, nj, must_place)
-    if start is not None and x0 is not None:
-        if a is None or sign * objective_value(problem, a, objective) > sign * objective_value(problem, start, objective):
-            a = start  # never worse than the start
+    if (
+        start is not None
+        and x0 is not None
+        and (
+            a is None
+            or sign * objective_value(problem, a, objective) > sign * objective_value(problem, start, objective)
+        )
+    ):
+        a = start  # never worse than the start
     if a is None:
         raise InputError("time limit", time_limit, f"HiGHS found no placement in time ({run.status})")
     value = objective_value(problem, a, objective)

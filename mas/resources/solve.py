@@ -13,12 +13,12 @@ import time
 
 import numpy as np
 
+from mas.mip import certify
 from mas.resources.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from mas.resources.anneal import anneal_placement
 from mas.resources.bounds import placement_bound
 from mas.resources.exact import InfeasibleError, exact_placement
 from mas.resources.genetic import genetic_placement
-from mas.mip import certify
 from mas.resources.greedy import GREEDY_RULES, greedy_placement
 from mas.resources.local import placement_start
 from mas.resources.placement import PlacementResult, check_objective, check_placement, objective_value

@@ -53,7 +53,9 @@ def exhaustive(model, ks, *, max_agents: int = MAX_AGENTS) -> dict[int, list[int
     C, W = model.C, model.W
     m, n = C.shape
     if n > max_agents:
-        raise InputError("strategy", "exhaustive", f"{n} agents is too many to enumerate (max {max_agents}); use milp or greedy")
+        raise InputError(
+            "strategy", "exhaustive", f"{n} agents is too many to enumerate (max {max_agents}); use milp or greedy"
+        )
     working = model.participation == "working"
     b = n
     while b > 1 and (1 << b) * m * 8 * (2 if working else 1) > MEMORY_BUDGET:
@@ -127,7 +129,7 @@ def _mask_idle(C, W, D, low_min, low_tie, high, masks, sizes, bound) -> np.ndarr
     not resolved at all."""
     m, n = C.shape
     out = np.full(D.shape, np.inf)
-    rows = np.flatnonzero(D < bound[sizes])
+    rows = np.flatnonzero(bound[sizes] > D)
     if rows.size == 0:
         return out
     ties = low_tie[rows]

@@ -301,7 +301,7 @@ class _Program:
         if f.size:
             jj = j[f]
             diff = W[jj] - W[l]  # t_j - t_l = diff . z (the z_j, z_l terms cancel: W is symmetric)
-            eps = np.where(jj > l, 1.0 if np.all(W == np.round(W)) else 0.0, 0.0)
+            eps = np.where(jj > l, 1.0 if np.all(np.round(W) == W) else 0.0, 0.0)
             big = np.maximum(diff, 0.0).sum(axis=1) + eps
             # diff . z + big (w_ij + z_l) <= 2 big - eps
             coef = np.concatenate([diff, big[:, None], big[:, None]], axis=1)
@@ -436,7 +436,7 @@ def _incumbents(model):
         for S in starts:
             S = improve(model, S, working=working)
             D = model.D(S)
-            if D < best_D:
+            if best_D > D:
                 best, best_D = S, D
         return best
 

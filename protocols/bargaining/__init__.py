@@ -9,9 +9,17 @@
   protocol run by alternating offers sent as messages over the topology.
 """
 
-from protocols.bargaining.strategies import STRATEGIES, BETAS, Turn, make  # noqa: F401
 from protocols.bargaining.mechanism import (  # noqa: F401
-    AlternatingOffers, BargainResult, BargainState, Move, Side, bargain, parse_prices, side)
-from protocols.bargaining.utility import LinearUtility  # noqa: F401
-from protocols.bargaining.tournament import PairResult, TournamentResult, tournament  # noqa: F401
+    AlternatingOffers,
+    BargainResult,
+    BargainState,
+    Move,
+    Side,
+    bargain,
+    parse_prices,
+    side,
+)
+from protocols.bargaining.strategies import BETAS, STRATEGIES, Turn, make  # noqa: F401
 from protocols.bargaining.topology import settle  # noqa: F401
+from protocols.bargaining.tournament import PairResult, TournamentResult, tournament  # noqa: F401
+from protocols.bargaining.utility import LinearUtility  # noqa: F401

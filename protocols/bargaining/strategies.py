@@ -180,7 +180,7 @@ def make(spec):
     Traceback (most recent call last):
     ...
     mas.errors.InputError: strategy = 'tough': unknown; choose one of time, boulware, linear, conceder, tit-for-tat, random
-    """
+    """  # noqa: E501 -- a doctest's exception line cannot wrap
     if not isinstance(spec, str):
         if callable(getattr(spec, "offer", None)):
             return spec

@@ -36,8 +36,7 @@ import numpy as np
 
 from mas.errors import InputError
 from mas.messages import ACCEPT_PROPOSAL, PROPOSE, REJECT_PROPOSAL
-from protocols.bargaining.mechanism import (ACCEPT, BUYER, OFFER, SELLER, AlternatingOffers, Move, Side,
-                                            result)
+from protocols.bargaining.mechanism import ACCEPT, BUYER, OFFER, SELLER, AlternatingOffers, Move, Side, result
 from protocols.bargaining.strategies import describe, make
 from protocols.bargaining.utility import LinearUtility
 

@@ -23,8 +23,8 @@ from scipy import stats
 from mas.errors import InputError
 from mas.files import save_figure
 from scenarios.batch import registry
-from scenarios.batch.registry import PlotDefaults
 from scenarios.batch.config import run_key
+from scenarios.batch.registry import PlotDefaults
 from scenarios.batch.store import ResultStore
 
 

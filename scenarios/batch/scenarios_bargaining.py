@@ -19,11 +19,14 @@ from scenarios.batch.scenarios_cost import INSTANCE_PARAMS, check_costs
 from scenarios.wiring import make_instance, model_options
 
 PARAMS = [
-    Param("buyer", str, "linear", "the initiator's strategy: boulware, linear, conceder, time:BETA, tit-for-tat, random"),
+    Param(
+        "buyer", str, "linear", "the initiator's strategy: boulware, linear, conceder, time:BETA, tit-for-tat, random"
+    ),
     Param("seller", str, "linear", "every winner's strategy (same names)"),
     Param("deadline", int, 10, "rounds per negotiation", min=2),
-    Param("budget", float, 0.0, "the initiator's reservation price per subtask (0: its largest execution cost)",
-          min=0.0),
+    Param(
+        "budget", float, 0.0, "the initiator's reservation price per subtask (0: its largest execution cost)", min=0.0
+    ),
     Param("markup", float, 1.0, "a winner opens at (1 + markup) x its execution cost", min=0.001),
     Param("protocol", str, "cnp", "the protocol that allocates before pricing", choices=tuple(names())),
     *INSTANCE_PARAMS,

@@ -13,10 +13,10 @@ import math
 
 import networkx as nx
 
+from mas import limits
 from mas.costs import PARTICIPATION
 from mas.errors import InputError
 from mas.selection import STRATEGIES
-from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.wiring import make_instance
 from topologies import KINDS, WEIGHTS

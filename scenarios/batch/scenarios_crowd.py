@@ -15,10 +15,10 @@ It is not called ``seconds`` because every result row already has a
 
 from __future__ import annotations
 
+from mas import limits
 from mas.crowdsourcing import ALGORITHMS, UTILITIES, StreamSettings, generate_stream, make_algorithm, run_online
 from mas.crowdsourcing.engine import algorithm_options
 from mas.errors import InputError
-from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 
 _DEFAULT = StreamSettings()
@@ -89,6 +89,12 @@ def crowd(params: dict, seed: int) -> dict:
     """
     stream = generate_stream(params["tasks"], params["workers"], seed=seed, settings=settings(params))
     r = run_online(algorithm(params), stream, check=False)
-    return {"completed": r.completed, "utility": r.utility, "completion_rate": r.completed / r.tasks if r.tasks else 0.0,
-            "workers_used": r.workers_used, "total_paid": r.total_paid, "average_cost": r.average_cost,
-            "algorithm_seconds": r.seconds}
+    return {
+        "completed": r.completed,
+        "utility": r.utility,
+        "completion_rate": r.completed / r.tasks if r.tasks else 0.0,
+        "workers_used": r.workers_used,
+        "total_paid": r.total_paid,
+        "average_cost": r.average_cost,
+        "algorithm_seconds": r.seconds,
+    }

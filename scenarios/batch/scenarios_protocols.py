@@ -10,12 +10,11 @@ and ``loss`` (or ``agents``) is ``mas compare`` over many seeds.
 
 from __future__ import annotations
 
-from protocols import names
 from mas import limits
-from protocols.base import BIDS
+from protocols import names
+from protocols.base import BIDS, bid_options
 from scenarios.batch.registry import Param, PlotDefaults, register
 from scenarios.batch.scenarios_cost import INSTANCE_PARAMS, check_costs
-from protocols.base import bid_options
 from scenarios.negotiation import negotiation_report
 from scenarios.wiring import make_instance, model_options
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import math
 
+from mas import limits
 from mas.errors import InputError
 from mas.resources.dynamic import POLICIES, AllocationModel
 from mas.resources.queueing import mmc
-from mas import limits
 from scenarios.batch.registry import Param, PlotDefaults, register
 
 PARAMS = [

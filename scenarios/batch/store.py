@@ -104,7 +104,7 @@ class ResultStore:
         self.dir.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         self.repair()
-        self._handle = open(self.path, "a", encoding="utf-8")
+        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- held across appends, closed by close()
         if created:
             _fsync_dir(self.dir)  # the new file's directory entry must survive a crash too
         return self

@@ -14,7 +14,9 @@ def register(sub) -> None:
                        description="Bilateral alternating-offers bargaining: the buyer offers in even rounds, the "
                                    "seller in odd ones; a side accepts when the standing offer is at least as good "
                                    "as the offer it would make; no acceptance by round T-1: no agreement.")
-    p.add_argument("--buyer", default="linear", metavar="S", help=f"the buyer's strategy (default linear): {STRATEGY_HELP}")
+    p.add_argument(
+        "--buyer", default="linear", metavar="S", help=f"the buyer's strategy (default linear): {STRATEGY_HELP}"
+    )
     p.add_argument("--seller", default="linear", metavar="S", help="the seller's strategy (default linear)")
     p.add_argument("--buyer-prices", default="0,10", metavar="IP,RV",
                    help="the buyer's initial and reservation price, IP < RV (default 0,10)")

@@ -32,8 +32,11 @@ def run(args) -> int:
     report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
                      objective=args.objective, bids=args.bids, **model_options(vars(args)))
     if args.plot:
-        plot_compare(args.plot, report, f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, "
-                                        f"seed {args.seed}")
+        plot_compare(
+            args.plot,
+            report,
+            f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, seed {args.seed}",
+        )
     if args.json:
         print_json(report)
         return 0
@@ -42,9 +45,21 @@ def run(args) -> int:
           + f", optimal G = {report['optimal_G']:.4g}"
           + ("" if report["optimal_G_exact"] else f" (best known, {report['optimal_G_method']})")
           + f" (lambda = {report['lambda']}); ranked by {report['objective']}")
-    rows = [[r["protocol"] + ("" if r.get("bids", args.bids) == args.bids else f" ({r['bids']} bids)"), r["D"], r["G"], percent(r["gap_D"]), percent(r["gap_G"]),
-             r["messages"], r["communication_cost"], r["ticks"], r["unallocated"], r["payments"]]
-            for r in report["rows"]]
+    rows = [
+        [
+            r["protocol"] + ("" if r.get("bids", args.bids) == args.bids else f" ({r['bids']} bids)"),
+            r["D"],
+            r["G"],
+            percent(r["gap_D"]),
+            percent(r["gap_G"]),
+            r["messages"],
+            r["communication_cost"],
+            r["ticks"],
+            r["unallocated"],
+            r["payments"],
+        ]
+        for r in report["rows"]
+    ]
     print(format_table(["protocol", "D", "G", "D gap", "G gap", "messages", "comm. cost", "ticks",
                         "unallocated", "payments"], rows))
     if args.plot:

@@ -6,11 +6,18 @@ import argparse
 from pathlib import Path
 
 from mas import limits
-from mas.errors import InputError
-
-from scenarios.commands.options import (nonnegative_float, nonnegative_int, positive_float, positive_int, probability,
-                                        refuse_unless, refuse_untaken, seed)
 from mas.crowdsourcing import ALGORITHMS, ORDERS, UTILITIES
+from mas.errors import InputError
+from scenarios.commands.options import (
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+    probability,
+    refuse_unless,
+    refuse_untaken,
+    seed,
+)
 from scenarios.output import format_table, print_json
 
 FORMATS = ("json", "goma")
@@ -89,7 +96,9 @@ def register(sub) -> None:
     q.add_argument("--seeds", type=positive_int, default=2, metavar="K", help="streams per task count (default 2)")
     q.add_argument("--task-counts", type=_counts, default=None, metavar="N,N,...",
                    help="task counts to run (default the seed's 800,900,...,1500)")
-    q.add_argument("--workers", type=nonnegative_int, default=500, metavar="W", help="workers (default 500, the seed's)")
+    q.add_argument(
+        "--workers", type=nonnegative_int, default=500, metavar="W", help="workers (default 500, the seed's)"
+    )
     _add_window_arguments(q)
     q.add_argument("--force", action="store_true", help="write into --out even if it already holds files")
     q.add_argument("--json", action="store_true", help="print the averages as JSON")
@@ -148,9 +157,8 @@ def _cell(stream) -> float:
 
 
 def run_experiment(args) -> int:
-    from scenarios.crowd_experiment import TASK_COUNTS, averages
+    from scenarios.crowd_experiment import TASK_COUNTS, averages, write_outputs
     from scenarios.crowd_experiment import run_experiment as experiment
-    from scenarios.crowd_experiment import write_outputs
     from scenarios.progress import Progress
 
     settings = _settings(args)

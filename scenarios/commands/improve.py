@@ -49,7 +49,9 @@ def run(args) -> int:
     if args.json:
         print_json(r.to_dict())
         return 0
-    optimal = f"{r.K}-exchange optimal" if r.k_optimal else f"no searched exchange improves it; {r.K}-optimality not checked"
+    optimal = (
+        f"{r.K}-exchange optimal" if r.k_optimal else f"no searched exchange improves it; {r.K}-optimality not checked"
+    )
     print(f"D {r.D_before:.2f} -> {r.D_after:.2f}  (K = {r.K}, {r.moves} exchange{'s' * (r.moves != 1)}; {optimal})")
     for e in r.exchanges:
         moves = ", ".join(f"subtask {i} {a} -> {b}" for i, a, b in e.moves)

@@ -20,9 +20,19 @@ def add_fault_arguments(p) -> None:
                    help="probability that an agent crashes during the first 10 ticks (default 0)")
     p.add_argument("--fail-prob", type=probability, default=0.0, metavar="P",
                    help="probability that a contractor fails accepted work (default 0)")
-    p.add_argument("--max-ticks", type=positive_int, default=10_000, metavar="T", help="stop after T ticks (default 10000)")
-    p.add_argument("--initiator", type=nonnegative_int, default=0, metavar="J", help="the agent where the problem arises (default 0)")
-    p.add_argument("--capacity", type=positive_int, metavar="Q", help="at most Q subtasks per agent (default unlimited)")
+    p.add_argument(
+        "--max-ticks", type=positive_int, default=10_000, metavar="T", help="stop after T ticks (default 10000)"
+    )
+    p.add_argument(
+        "--initiator",
+        type=nonnegative_int,
+        default=0,
+        metavar="J",
+        help="the agent where the problem arises (default 0)",
+    )
+    p.add_argument(
+        "--capacity", type=positive_int, metavar="Q", help="at most Q subtasks per agent (default unlimited)"
+    )
 
 
 def register(sub) -> None:

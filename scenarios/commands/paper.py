@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scenarios.commands.sweep import add_lambda_argument
 from scenarios.commands.options import nonempty_path
+from scenarios.commands.sweep import add_lambda_argument
 from scenarios.output import format_table, print_json
 
 

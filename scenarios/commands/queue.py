@@ -15,7 +15,9 @@ def register(sub) -> None:
                        description="Steady-state figures of an M/M/c queue; with --simulate also measured in the "
                                    "dynamic allocation model (c nodes, unit jobs, FIFO) with 95%% confidence "
                                    "intervals.")
-    p.add_argument("--arrival-rate", type=positive_float, required=True, metavar="L", help="lambda, arrivals per time unit")
+    p.add_argument(
+        "--arrival-rate", type=positive_float, required=True, metavar="L", help="lambda, arrivals per time unit"
+    )
     p.add_argument("--service-rate", type=positive_float, required=True, metavar="M", help="mu, services per time unit")
     p.add_argument("--servers", type=positive_int, default=1, metavar="C", help="c, number of servers (default 1)")
     p.add_argument("--simulate", action="store_true", help="also run the dynamic Mesa model")

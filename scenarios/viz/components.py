@@ -18,8 +18,8 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import solara
 import solara.lab

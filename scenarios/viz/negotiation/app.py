@@ -5,7 +5,14 @@ import solara
 from protocols import names
 from scenarios.viz.components import Figure, Shell, Table, select, slider, topology_file
 from scenarios.viz.negotiation.draw import (
-    draw_gk, draw_messages, draw_topology, draw_versus_optimum, finished, gk_key, message_rows, status,
+    draw_gk,
+    draw_messages,
+    draw_topology,
+    draw_versus_optimum,
+    finished,
+    gk_key,
+    message_rows,
+    status,
 )
 from scenarios.viz.negotiation.model import FILE, NegotiationView
 from topologies import KINDS

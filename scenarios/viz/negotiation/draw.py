@@ -175,7 +175,14 @@ def draw_topology(model, fig) -> None:
     present = [s for s in STATES if s in states]
     agents = [Line2D([], [], marker="X" if s == "crashed" else "o", linestyle="", markersize=8,
                      color=STATE_COLORS[s], label=f"agent {s}") for s in present]
-    legend_beside(fig, agents + handles, right=LEGEND_WIDTH - 0.2, title="numbers: subtasks held", title_fontsize=10, alignment="left")
+    legend_beside(
+        fig,
+        agents + handles,
+        right=LEGEND_WIDTH - 0.2,
+        title="numbers: subtasks held",
+        title_fontsize=10,
+        alignment="left",
+    )
     ax.set_title(f"{model.protocol.name} on {model.topology_name} (n = {model.n}, m = {model.m}): tick {model.tick}"
                  + (", finished" if model.done else ""), loc="left", fontsize=11)
     ax.set_xlim(x0, x1)
@@ -225,8 +232,13 @@ def draw_gk(model, fig) -> None:
 
 
 #: messages per tick (undefined at tick 0: no tick has run)
-MESSAGES = Series("Messages per tick", "messages", (("messages", "sent", "#4e79a7"), ("lost_this_tick", "lost", "#e15759")),
-                  empty="no tick has run yet", integer=True)
+MESSAGES = Series(
+    "Messages per tick",
+    "messages",
+    (("messages", "sent", "#4e79a7"), ("lost_this_tick", "lost", "#e15759")),
+    empty="no tick has run yet",
+    integer=True,
+)
 
 
 def draw_messages(model, fig) -> None:
