@@ -227,3 +227,9 @@ def require_bounded(amount: float, limit: float, option: str, value, what: str, 
 MAX_POINTS = 10**6
 #: seeds of one batch config (spawning one takes ~30 microseconds)
 MAX_SEEDS = 10**5
+
+
+def command_estimate(command: str, topology: str | None, agents: int, subtasks: int,
+                     strategy: str = "auto") -> Estimate:
+    """The estimate ``mas sweep`` / ``negotiate`` / ``compare`` check for a generated instance."""
+    return sweep_estimate(agents, subtasks, strategy)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from scenarios.commands.negotiate import _percent, add_fault_arguments, model_options
 from scenarios.commands.options import nonempty_path
-from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
+from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args, progress
 from scenarios.output import format_table, print_json
 
 
@@ -27,9 +27,13 @@ def register(sub) -> None:
 def run(args) -> int:
     from scenarios.negotiation import compare, plot_compare
 
-    inst = instance_from_args(args)
-    report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
-                     objective=args.objective, bids=args.bids, **model_options(args))
+    with progress(args, 2, "compare: topology and cost matrices") as bar:
+        inst = instance_from_args(args, progress=bar.report)
+        bar.advance()
+        bar.stage(f"compare: every protocol on {inst.n} agents")
+        report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
+                         objective=args.objective, bids=args.bids, progress=bar.report, **model_options(args))
+        bar.advance()
     if args.plot:
         plot_compare(args.plot, report, f"{args.topology or Path(args.instance).name}: {inst.n} agents, {inst.m} subtasks, "
                                         f"seed {args.seed}")
