@@ -63,7 +63,8 @@ def instance_from_args(args, strategy: str = "auto", progress=None):
         for opt in ("agents", "subtasks"):
             if getattr(args, opt) is None:
                 raise ValueError(f"--{opt} is required with --topology")
-        limits.require(limits.sweep_estimate(args.agents, args.subtasks, strategy), f"mas {args.command}")
+        limits.require(limits.command_estimate(args.command, args.topology, args.agents, args.subtasks, strategy),
+                       f"mas {args.command}")
         inst = generate_instance(args.topology, args.agents, args.subtasks, seed=args.seed,
                                  infeasible_prob=args.infeasible_prob or 0.0, progress=progress)
     if args.kappa is not None:
