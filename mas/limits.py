@@ -124,7 +124,8 @@ def require(estimate: Estimate, what: str = "this command", *, available: int | 
 
 # -- per command -------------------------------------------------------------------------------------
 def sweep_estimate(agents: int, subtasks: int, strategy: str = "auto", *, graph: bool = True) -> Estimate:
-    """``mas sweep`` / ``negotiate`` / ``compare`` on n agents and m subtasks.
+    """``mas sweep`` / ``negotiate`` / ``compare`` on n agents and m subtasks of an instance file
+    (no topology known; a generated one is checked by :func:`command_estimate`, fitted to measurements).
 
     Terms: C (m x n floats), P and W (n x n floats each), the graph (n nodes and
     up to n^2/2 edges, all-pairs shortest paths as n^2 floats), and the
