@@ -63,7 +63,7 @@ def test_topology_building_draws_on_a_terminal():
     code, screen = run_on_tty("sweep", "--topology", "random", "--agents", "30", "--subtasks", "3")
     assert code == 0
     for step in ("random: drawing edges", "random: positions", "random: checks", "shortest paths",
-                 "movement costs", "sweep: writing"):
+                 "movement costs", "greedy: agents added", "local: swaps per k", "scoring every k", "sweep: writing"):
         assert f"{step} [" in screen, step
 
 
@@ -139,3 +139,14 @@ def test_negotiation_reports_allocated_subtasks_after_every_tick():
     assert calls[-1][1:] == (sum(a is not None for a in result.allocation), 6)
     allocated = model.datacollector.get_model_vars_dataframe()["allocated"].tolist()
     assert allocated[1:] == [d for _, d, _ in calls]  # row 0 is before the first tick
+
+
+@pytest.mark.parametrize("strategy", ["greedy", "local", "exhaustive"])
+def test_sweep_reports_the_strategy_and_the_rows(strategy):
+    model = generate_instance("scale-free", 12, 5, seed=6).cost_model()
+    calls = Calls()
+    swept = model.sweep(strategy, progress=calls)
+    assert swept.to_dict() == model.sweep(strategy).to_dict()
+    assert calls.of("scoring every k") == [(i, 12) for i in range(12)]
+    added = calls.of("greedy: agents added")
+    assert (added == [(k, 12) for k in range(1, 12)]) == (strategy != "exhaustive")

@@ -18,6 +18,10 @@ STRATEGIES = Registry("strategy", also=("auto",))
 register = STRATEGIES.register
 get = STRATEGIES.get
 
+#: strategies that take ``progress=`` (a callable ``progress(label, done, total)``; see
+#: :meth:`mas.costs.CostModel.sweep`)
+REPORTING = ("greedy", "local")
+
 #: sizes up to which ``auto`` picks each strategy (the next one takes over above)
 AUTO_EXHAUSTIVE_MAX_N = 20
 AUTO_LOCAL_MAX_N = 200

@@ -92,7 +92,7 @@ def run(args) -> int:
         model = inst.cost_model(args.participation)
         bar.advance()
         bar.stage(f"sweep: choosing participants for k = 1..{model.n}")
-        sweep = model.sweep(args.strategy)
+        sweep = model.sweep(args.strategy, progress=bar.report)
         bar.advance()
         bar.stage("sweep: writing")
         code = _show(args, model, sweep)
