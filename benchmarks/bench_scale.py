@@ -9,7 +9,7 @@ printed with every row: on a shared machine wall times mean little without it.
 
     PYTHONPATH=. python benchmarks/bench_scale.py                       # every case, ours only
     PYTHONPATH=. python benchmarks/bench_scale.py --only help,argerr --baseline /tmp/before
-    PYTHONPATH=. python benchmarks/bench_scale.py --only memory --timeout 300
+    PYTHONPATH=. python benchmarks/bench_scale.py --only memory --timeout 300 --max-rss 16000
 """
 
 from __future__ import annotations
@@ -37,19 +37,40 @@ CASES = {
     "negotiate-20000": (["negotiate", "--protocol", "cnp", "--topology", "small-world", "--agents", "20000",
                          "--subtasks", "50"], "<= 30 s"),
 }
-MEMORY = {f"{cmd}-{n}": (args, "memory per size") for n in (1000, 5000, 20000) for cmd, args in (
-    ("memory-sweep", ["sweep", "--topology", "small-world", "--agents", str(n), "--subtasks", str(n),
-                      "--strategy", "greedy", "--json"]),
-    ("memory-negotiate", ["negotiate", "--protocol", "cnp", "--topology", "small-world", "--agents", str(n),
-                          "--subtasks", "50"]))}
+#: peak RSS per size next to what mas/limits.py estimates for the same command (issue 12)
+MEMORY = {f"memory-{name}-{n}": (args, "memory per size") for n in (1000, 5000, 20000) for name, args in (
+    ("sweep-small-world", ["sweep", "--topology", "small-world", "--agents", str(n), "--subtasks", str(n),
+                           "--strategy", "greedy", "--json"]),
+    ("sweep-small-world-m50", ["sweep", "--topology", "small-world", "--agents", str(n), "--subtasks", "50",
+                               "--strategy", "greedy", "--json"]),
+    ("sweep-complete", ["sweep", "--topology", "complete", "--agents", str(n), "--subtasks", str(n),
+                        "--strategy", "greedy", "--json"]),
+    ("sweep-complete-m50", ["sweep", "--topology", "complete", "--agents", str(n), "--subtasks", "50",
+                            "--strategy", "greedy", "--json"]),
+    ("negotiate", ["negotiate", "--protocol", "cnp", "--topology", "small-world", "--agents", str(n),
+                   "--subtasks", "50"]))}
+
+
+def estimate(cli: list[str]) -> str:
+    """What ``mas.limits`` estimates for a sweep/negotiate command line, in MB (terms in parentheses)."""
+    from mas import limits
+
+    if cli[0] not in ("sweep", "negotiate", "compare") or "--agents" not in cli:
+        return ""
+    opt = dict(zip(cli[1::2], cli[2::2]))
+    e = limits.command_estimate(cli[0], opt["--topology"], int(opt["--agents"]), int(opt["--subtasks"]),
+                                opt.get("--strategy", "auto"))
+    terms = ", ".join(f"{k} {v / 2**20:.0f}" for k, v in e.terms.items())
+    return f"estimate {e.bytes / 2**20:.0f} MB ({terms})"
 
 
 def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def measure(argv: list[str], cwd: Path, timeout: float) -> dict:
-    """Wall and CPU seconds and peak RSS (MB) of one child process; ``timed_out`` if it was stopped."""
+def measure(argv: list[str], cwd: Path, timeout: float, max_rss_mb: float = float("inf")) -> dict:
+    """Wall and CPU seconds and peak RSS (MB) of one child process; ``timed_out`` if it was stopped
+    (after ``timeout`` seconds, or on a shared machine once its RSS passed ``max_rss_mb``)."""
     env = dict(os.environ, PYTHONPATH=str(cwd))
     before = load()
     start = time.perf_counter()
@@ -60,7 +81,7 @@ def measure(argv: list[str], cwd: Path, timeout: float) -> dict:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or _rss_mb(proc.pid) > max_rss_mb:
             proc.kill()
             timed_out = True
             pid, status, usage = os.wait4(proc.pid, 0)
@@ -71,6 +92,16 @@ def measure(argv: list[str], cwd: Path, timeout: float) -> dict:
     return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
             "rss_mb": usage.ru_maxrss / 1024, "timed_out": timed_out, "rc": proc.returncode,
             "error": err[-1] if err and proc.returncode not in (0, None) else "", "load": f"{before} -> {load()}"}
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
 
 
 def row(name: str, r: dict) -> str:
@@ -84,6 +115,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated case names (or 'memory' for the per-size rows)")
     ap.add_argument("--baseline", type=Path, help="a checkout of the code before, run on the same cases")
     ap.add_argument("--timeout", type=float, default=120.0, help="stop a case after this many seconds")
+    ap.add_argument("--max-rss", type=float, default=float("inf"), metavar="MB",
+                    help="stop a case whose resident memory passes this (a shared machine)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per case (the fastest is shown)")
     args = ap.parse_args()
     cases = dict(CASES) | MEMORY
@@ -100,9 +133,12 @@ def main() -> int:
         roots = [("ours", ROOT)] + ([("before", args.baseline.resolve())] if args.baseline else [])
         results = {}
         for label, root in roots:
-            runs = [measure([py, "-m", "scenarios.cli", *cli], root, args.timeout) for _ in range(args.repeat)]
+            runs = [measure([py, "-m", "scenarios.cli", *cli], root, args.timeout, args.max_rss)
+                    for _ in range(args.repeat)]
             results[label] = min(runs, key=lambda r: r["wall"])
             print(row(f"{name} ({label})", results[label]), flush=True)
+        if name.startswith("memory-"):
+            print(f"{'':24s} {estimate(cli)}", flush=True)
         ours = results["ours"]
         if name in ("help", "argerr"):
             print(f"{'':24s} ours / import numpy: wall {ours['wall'] / numpy['wall']:.2f}x, "

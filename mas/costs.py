@@ -366,7 +366,8 @@ class CostModel:
     #: above this many matrix entries (m * sum of k) a sweep counts working agents only for the best k
     WORKING_BUDGET = 3 * 10**8
 
-    def sweep(self, strategy: str | None = None, ks: Iterable[int] | None = None, **options) -> Sweep:
+    def sweep(self, strategy: str | None = None, ks: Iterable[int] | None = None, *, progress=None,
+              **options) -> Sweep:
         """The best set for every k in ``ks`` (default 1..n) by ``strategy``.
 
         Parameters
@@ -374,6 +375,8 @@ class CostModel:
         strategy : a name from :data:`mas.selection.STRATEGIES` (``exhaustive``,
             ``milp``, ``greedy``, ``local``) or None/"auto" for the default by size.
         ks : the sizes to report.
+        progress : ``progress(label, done, total)``, told where the strategy stands
+            (those of :data:`mas.selection.REPORTING`) and how many rows are scored.
 
         Returns
         -------
@@ -399,7 +402,11 @@ class CostModel:
 
         ks = self._ks(ks)
         name = selection.resolve(strategy, self)
+        if progress is not None and name in selection.REPORTING:
+            options["progress"] = progress
+        tell = progress if progress is not None else (lambda label, done, total: None)
         sets = selection.get(name)(self, ks, **options)
+        tell("D and G of every k", 0, 1)
         order = getattr(sets, "order", None)
         if order is not None:
             D_all, G_all = self.prefix_costs(order[: max(ks)])
@@ -413,7 +420,8 @@ class CostModel:
         nested = isinstance(sets, selection.NestedSets)  # already sorted (12.5 million entries at n = 5000)
         rows = []
         certificates = getattr(sets, "certificates", {})
-        for k in ks:
+        for i, k in enumerate(ks):
+            tell("scoring every k", i, len(ks))
             if k not in values:
                 rows.append(SweepRow(k, None, float("inf"), float("inf"), 0, certificates.get(k)))
                 continue

@@ -148,6 +148,7 @@ def generate_instance(
     cost_low: int = 1,
     cost_high: int = 10,
     kappa: float = 2.0,
+    progress=None,
     **topology_params,
 ) -> Instance:
     """A random instance on a topology: P from the graph, C integer costs.
@@ -161,6 +162,8 @@ def generate_instance(
     infeasible_prob : probability that an agent cannot execute a subtask; every
         subtask keeps at least one agent that can.
     cost_low, cost_high : execution costs are integers uniform in [low, high].
+    progress : ``progress(label, done, total)`` while the topology and P are built
+        (:mod:`topologies.progress`; e.g. ``scenarios.progress.Progress.report``).
 
     Examples
     --------
@@ -182,14 +185,15 @@ def generate_instance(
         if G.number_of_nodes() != agents:
             raise InputError("agents", agents, f"the topology has {G.number_of_nodes()} nodes")
     elif topology == "complete":
-        pos, w = topologies.complete_topology(agents, seed=rng, **topology_params)
-        P = topologies.complete_transmission(pos, w, metric=topology_params.get("weights") == "distance")
+        pos, w = topologies.complete_topology(agents, seed=rng, progress=progress, **topology_params)
+        P = topologies.complete_transmission(pos, w, metric=topology_params.get("weights") == "distance",
+                                             progress=progress)
         G = None
     else:
-        G = topologies.build(topology, agents, seed=rng, **topology_params)
+        G = topologies.build(topology, agents, seed=rng, progress=progress, **topology_params)
     if G is not None:
         nodes = list(G.nodes)
-        P = topologies.transmission_matrix(G, nodes)
+        P = topologies.transmission_matrix(G, nodes, progress=progress)
     else:
         nodes = list(range(agents))
     C = rng.integers(cost_low, cost_high + 1, size=(subtasks, agents)).astype(float)

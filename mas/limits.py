@@ -124,7 +124,8 @@ def require(estimate: Estimate, what: str = "this command", *, available: int | 
 
 # -- per command -------------------------------------------------------------------------------------
 def sweep_estimate(agents: int, subtasks: int, strategy: str = "auto", *, graph: bool = True) -> Estimate:
-    """``mas sweep`` / ``negotiate`` / ``compare`` on n agents and m subtasks.
+    """``mas sweep`` / ``negotiate`` / ``compare`` on n agents and m subtasks of an instance file
+    (no topology known; a generated one is checked by :func:`command_estimate`, fitted to measurements).
 
     Terms: C (m x n floats), P and W (n x n floats each), the graph (n nodes and
     up to n^2/2 edges, all-pairs shortest paths as n^2 floats), and the
@@ -227,3 +228,91 @@ def require_bounded(amount: float, limit: float, option: str, value, what: str, 
 MAX_POINTS = 10**6
 #: seeds of one batch config (spawning one takes ~30 microseconds)
 MAX_SEEDS = 10**5
+
+
+
+# -- sweep / negotiate / compare on a generated topology (measured per size: benchmarks/RESULTS.md) -----
+#: the interpreter with numpy, scipy and networkx imported (``mas sweep`` on 10 agents: 80 MB)
+BASE_SWEEP = 90 * 2**20
+#: the same with Mesa (``mas negotiate`` / ``compare`` on 10 agents: 124 MB)
+BASE_MESA = 130 * 2**20
+#: a networkx graph per node and per edge (pos, weight and adjacency dicts)
+GRAPH_NODE, GRAPH_EDGE = NODE, EDGE
+#: a negotiating agent: the Mesa agent object, its attributes, its slots in the model's arrays (measured:
+#: ``mas negotiate`` on 20,000 agents holds ~200 MB beyond its graph that does not grow with m)
+AGENT = 7 * 2**10
+#: rows of n floats of the lazy pair matrices a negotiation reads, per subtask, over all of them (measured:
+#: cnp on 20,000 agents, peak RSS 0.8 MB more per subtask from 200 to 1,000 subtasks)
+LAZY_ROWS_PER_SUBTASK = 3
+#: the two-hop search of a complete topology batches this many candidate pairs (index + value + copies)
+TWO_HOP_BATCH = 2**23 * 8
+
+
+def _edges(topology: str, n: int) -> float:
+    """Edges of ``topologies.build(topology, n)`` with its default parameters."""
+    if topology == "complete":
+        return n * (n - 1) / 2
+    if topology == "random":  # p = 2 ln n / n
+        return min(n * (n - 1) / 2, n * math.log(max(n, 2)))
+    return 2.0 * n  # small-world k = 4, scale-free m = 2, grid: two edges per node
+
+
+def command_estimate(command: str, topology: str, agents: int, subtasks: int, strategy: str = "auto") -> Estimate:
+    """``mas sweep`` / ``negotiate`` / ``compare`` on a generated ``topology`` of n agents, m subtasks.
+
+    With U = 8 n^2 bytes (one dense pair matrix), the terms are:
+
+    - ``base``: :data:`BASE_SWEEP`, or :data:`BASE_MESA` for the negotiating commands;
+    - ``C`` (8 m n) and ``solver``: the strategy's working arrays (greedy/local: one
+      more m x n array; exhaustive 16 MB; milp ~100 bytes per variable);
+    - ``pairs``: up to :data:`topologies.pairs.COST_DENSE_MAX_N` agents P is dense:
+      5 U at the peak (P, the cost model's P and W, hops or the all-pairs search,
+      and a sweep's block of W over greedy's order with its lower triangle). Above
+      it P and W are lazy, but a sweep over every k still reads all of W in one
+      piece (5 U again: the negotiation and movement rows, their sum, the block's
+      lower triangle; at 20,000 agents x 50 subtasks it passed 12 GB before it was
+      stopped), while a negotiation reads :data:`LAZY_ROWS_PER_SUBTASK` rows per subtask;
+    - ``topology``: a complete topology keeps its weight matrix for the graph
+      built on demand (U) and batches the two-hop search (:data:`TWO_HOP_BATCH`);
+      its P is dense at every size;
+    - ``graph``: the networkx graph (per node and per edge); a negotiation holds it
+      twice (the topology and the model's relabelled copy) and builds it for a
+      complete topology too (n^2 / 2 edges);
+    - ``rows``: a sweep over every k keeps n^2 / 2 participant numbers (4 n^2);
+    - ``agents``: :data:`AGENT` per agent of a negotiation.
+
+    Examples
+    --------
+    >>> e = command_estimate("negotiate", "small-world", 20000, 50)
+    >>> sorted(e.terms), round(e.bytes / 2**20)
+    (['C', 'agents', 'base', 'graph', 'pairs', 'solver'], 358)
+    >>> round(command_estimate("sweep", "complete", 20000, 50, "greedy").bytes / 2**30, 1)
+    19.5
+    """
+    from topologies.pairs import CACHE_BYTES, COST_DENSE_MAX_N  # noqa: PLC0415  (numpy: not for ``mas --help``)
+
+    n, m = int(agents), int(subtasks)
+    negotiating = command in ("negotiate", "compare")
+    U = FLOAT * n * n
+    complete = topology == "complete"
+    terms = {"base": BASE_MESA if negotiating else BASE_SWEEP, "C": FLOAT * m * n}
+    if strategy == "milp":
+        terms["solver"] = 100 * (n + m * n)
+    elif strategy == "exhaustive":
+        terms["solver"] = 16 * 2**20
+    else:
+        terms["solver"] = FLOAT * m * n
+    if negotiating and not complete and n > COST_DENSE_MAX_N:
+        terms["pairs"] = min(4 * min(U, CACHE_BYTES), LAZY_ROWS_PER_SUBTASK * m * FLOAT * n)
+    else:
+        terms["pairs"] = 5 * U
+    if complete:
+        terms["topology"] = U + TWO_HOP_BATCH
+    if negotiating or not complete:
+        copies = 2 if negotiating else 1
+        terms["graph"] = int(copies * (GRAPH_NODE * n + GRAPH_EDGE * _edges(topology, n)))
+    if negotiating:
+        terms["agents"] = AGENT * n
+    else:
+        terms["rows"] = 4 * n * n
+    return Estimate(f"{n} agents x {m} subtasks", {k: int(v) for k, v in terms.items()})

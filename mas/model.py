@@ -403,11 +403,18 @@ class NegotiationModel(mesa.Model):
         for a in self.agent_list:
             a.refresh_state(self.tick, int(load[a.index]))
 
-    def run(self, max_ticks: int | None = None) -> NegotiationResult:
-        """Step until the protocol is done or ``max_ticks``; the scored result."""
+    def run(self, max_ticks: int | None = None, *, progress=None) -> NegotiationResult:
+        """Step until the protocol is done or ``max_ticks``; the scored result.
+
+        ``progress(label, done, total)``, if given, hears after every tick the
+        allocated subtasks of all m, labelled with the tick (a run may end before
+        every subtask is allocated, or reallocate after a crash).
+        """
         limit = self.max_ticks if max_ticks is None else int(max_ticks)
         while not self.done and self.tick < limit:
             self.step()
+            if progress is not None:
+                progress(f"tick {self.tick}", int(np.count_nonzero(self._allocation >= 0)), self.m)
         return self.result()
 
     def result(self) -> NegotiationResult:

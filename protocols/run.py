@@ -10,7 +10,7 @@ from protocols.registry import create
 
 def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: int | None = None,
               protocol_options: dict | None = None, pricing: str | None = None, pricing_options: dict | None = None,
-              **model_options) -> tuple[NegotiationResult, NegotiationModel]:
+              progress=None, **model_options) -> tuple[NegotiationResult, NegotiationModel]:
     """Run ``protocol`` (a registered name or a protocol object) on ``instance``.
 
     Parameters
@@ -28,6 +28,8 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
         ``pricing`` entry, and its messages, communication cost and ticks include the bargaining.
     pricing_options : keyword options of :func:`protocols.bargaining.settle`
         (``buyer``, ``seller``, ``deadline``, ``budget``, ``markup``).
+    progress : ``progress(label, done, total)`` after every tick: allocated subtasks of all
+        (:meth:`mas.model.NegotiationModel.run`).
     model_options : faults and limits for :class:`mas.model.NegotiationModel`
         (``loss``, ``crash_prob``, ``fail_prob``, ``max_ticks``, ...).
 
@@ -44,7 +46,7 @@ def negotiate(instance, protocol: str = "cnp", *, seed: int | None = 0, kswap: i
     """
     mech = create(protocol, **(protocol_options or {})) if isinstance(protocol, str) else protocol
     model = NegotiationModel(instance, mech, rng=seed, **model_options)
-    result = model.run()
+    result = model.run(progress=progress)
     if kswap:
         # the exchanges go through the model's API (capacity, live agents) and are charged as messages
         ks = improve(model.costs, result.allocation, kswap, allowed=model.live, capacity=model.capacity)

@@ -61,17 +61,21 @@ def optimum_fields(best: Optimum) -> dict:
 
 def negotiation_report(instance, protocol: str, *, seed: int = 0, kswap: int | None = None,
                        best: Optimum | None = None, protocol_options: dict | None = None,
-                       participation: str = "participants", trace=None, costs=None, **model_options) -> dict:
+                       participation: str = "participants", trace=None, costs=None, progress=None,
+                       **model_options) -> dict:
     """One protocol run as the JSON of `mas negotiate`; ``participation`` counts lambda in optimal_G;
     ``trace``: a path for every message as JSON lines; ``costs``: the instance's CostModel if the
-    caller has it (validated once for many runs)."""
+    caller has it (validated once for many runs); ``progress(label, done, total)`` hears the
+    ticks (allocated subtasks of all) and then the optimum's step."""
     costs = instance.cost_model(participation) if costs is None else costs.with_participation(participation)
     result, model = negotiate(instance, protocol, seed=seed, kswap=kswap, protocol_options=protocol_options,
-                              trace=trace is not None, costs=costs, **model_options)
+                              trace=trace is not None, costs=costs, progress=progress, **model_options)
     if trace is not None:
         from mas.messages import write_trace
 
         write_trace(trace, model.channel.log())
+    if best is None and progress is not None:
+        progress("the centralized optimum", 0, 1)
     best = best or optimum(costs)
     d = result.to_dict()
     d.update(optimum_fields(best))
@@ -104,23 +108,30 @@ def central_rows(instance, best: Optimum, objective: str = "D", *, costs=None) -
 
 
 def compare(instance, *, seed: int = 0, kswap: int | None = None, participation: str = "participants",
-            objective: str = "D", bids: str = "marginal", **model_options) -> dict:
+            objective: str = "D", bids: str = "marginal", progress=None, **model_options) -> dict:
     """Every protocol and the centralized strategies on one instance (`mas compare --json`).
 
     Rows are ranked by ``objective`` (D or G; complete allocations first, ties
     keep the protocols' order); each has ``gap_D`` and ``gap_G``, and ``gap``
     is the one of the objective. ``bids`` goes to every protocol that has the
     choice (join always bids the marginal cost); each row says what it bid.
+    ``progress(label, done, total)`` hears the optimum's step and every protocol's ticks.
     """
     if objective not in OBJECTIVES:
         raise InputError("objective", objective, "must be 'D' or 'G'")
     costs = instance.cost_model(participation)  # validated once, shared by every run below
+    if progress is not None:
+        progress("the centralized optimum", 0, 1)
     best = optimum(costs)
     rows = []
-    for name in names():
+    protocols = names()
+    for i, name in enumerate(protocols):
         options = bid_options(name, "marginal" if name == "join" else bids)
+        tell = None if progress is None else (
+            lambda label, done, total, name=name, i=i: progress(f"{name} ({i + 1}/{len(protocols)}), {label}", done,
+                                                                total))
         d = negotiation_report(instance, name, seed=seed, kswap=kswap, best=best, protocol_options=options,
-                               costs=costs, **model_options)
+                               costs=costs, progress=tell, **model_options)
         rows.append(
             {
                 "protocol": name,

@@ -28,13 +28,17 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from topologies.progress import Callback, callback
+
 
 def complete_arrays(n: int, rng: np.random.Generator, *, weights: str = "uniform", low: float = 1.0,
-                    high: float = 10.0, plane: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+                    high: float = 10.0, plane: float = 10.0,
+                    progress: Callback | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Positions (n, 2) and the symmetric weight matrix (n, n; zero diagonal) of a complete topology.
 
     The draws are those of ``topologies.build("complete", n, ...)``: positions
     first, then one weight per edge in the order (0, 1), (0, 2), ..., (1, 2), ...
+    ``progress`` hears ``("complete: edge weights", done, 2)`` (drawn, then in the matrix).
 
     Examples
     --------
@@ -42,6 +46,8 @@ def complete_arrays(n: int, rng: np.random.Generator, *, weights: str = "uniform
     >>> w.tolist()
     [[0.0, 2.0, 2.0], [2.0, 0.0, 2.0], [2.0, 2.0, 0.0]]
     """
+    tell = callback(progress)
+    tell("complete: edge weights", 0, 2)
     pos = rng.uniform(0.0, plane, size=(n, 2))
     rows, cols = np.triu_indices(n, 1)
     if weights == "uniform":
@@ -52,9 +58,11 @@ def complete_arrays(n: int, rng: np.random.Generator, *, weights: str = "uniform
         values = np.full(rows.size, float(low))
     else:
         values = edge_distances(pos, rows, cols)
+    tell("complete: edge weights", 1, 2)
     w = np.zeros((n, n))
     w[rows, cols] = values
     w[cols, rows] = values
+    tell("complete: edge weights", 2, 2)
     return pos, w
 
 
@@ -63,7 +71,7 @@ def edge_distances(pos: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.sqrt(((pos[u] - pos[v]) ** 2).sum(-1))
 
 
-def complete_negotiation(w: np.ndarray, *, metric: bool = False) -> np.ndarray:
+def complete_negotiation(w: np.ndarray, *, metric: bool = False, progress: Callback | None = None) -> np.ndarray:
     """Shortest-path costs between all pairs of a complete graph with weight matrix ``w``.
 
     Parameters
@@ -71,6 +79,7 @@ def complete_negotiation(w: np.ndarray, *, metric: bool = False) -> np.ndarray:
     w : (n, n) symmetric, zero diagonal, finite weights >= 0.
     metric : the weights satisfy the triangle inequality (Euclidean distances):
         the direct edge is a shortest path.
+    progress : ``progress(label, done, total)`` during the searches (:mod:`topologies.progress`).
 
     Returns
     -------
@@ -96,15 +105,18 @@ def complete_negotiation(w: np.ndarray, *, metric: bool = False) -> np.ndarray:
     k = min(upper.size - 1, int(2 * n * math.sqrt(n)))
     tau = float(np.partition(upper, k)[k])
     del upper
-    _two_hop(D, w, tau + w_min, w_min)
-    _settle(D, w, tau + w_min)
+    tell = callback(progress)
+    _two_hop(D, w, tau + w_min, w_min, tell)
+    _settle(D, w, tau + w_min, tell=tell)
     deep = float(D.max()) - 2 * w_min
     if deep >= w_min:
+        tell("shortest paths: Dijkstra over the light edges", 0, 1)
         np.minimum(D, _dijkstra_below(w, deep), out=D)
+        tell("shortest paths: Dijkstra over the light edges", 1, 1)
     return D
 
 
-def _two_hop(D: np.ndarray, w: np.ndarray, U: float, w_min: float) -> None:
+def _two_hop(D: np.ndarray, w: np.ndarray, U: float, w_min: float, tell: Callback) -> None:
     """D = min(D, w[a, x] + w[x, b]) over every two-hop path a-x-b of cost <= U.
 
     Such a path has both edges <= U - w_min; per middle agent x those edges,
@@ -114,6 +126,7 @@ def _two_hop(D: np.ndarray, w: np.ndarray, U: float, w_min: float) -> None:
     flat = D.reshape(-1)
     targets, values, size = [], [], 0
     for x in range(n):
+        tell("shortest paths: two-hop paths", x, n)
         nb = np.flatnonzero(w[x] <= U - w_min)
         nb = nb[nb != x]
         if nb.size < 2:
@@ -137,6 +150,7 @@ def _two_hop(D: np.ndarray, w: np.ndarray, U: float, w_min: float) -> None:
             targets, values, size = [], [], 0
     if targets:
         np.minimum.at(flat, np.concatenate(targets), np.concatenate(values))
+    tell("shortest paths: two-hop paths", n, n)
     _mirror_upper(D)
 
 
@@ -145,10 +159,12 @@ def _mirror_upper(D: np.ndarray) -> None:
     D[lower] = D.T[lower]
 
 
-def _settle(D: np.ndarray, w: np.ndarray, U: float, chunk: int = 512) -> None:
+def _settle(D: np.ndarray, w: np.ndarray, U: float, chunk: int = 512, tell: Callback | None = None) -> None:
     """Pairs whose cost is still above U: their best two-hop path over every middle agent."""
+    tell = callback(tell)
     a, b = np.nonzero(np.triu(D > U, 1))
     for start in range(0, a.size, chunk):
+        tell("shortest paths: the remaining pairs", start, a.size)
         aa, bb = a[start:start + chunk], b[start:start + chunk]
         best = (w[aa] + w[bb]).min(axis=1)
         D[aa, bb] = np.minimum(D[aa, bb], best)
@@ -163,18 +179,23 @@ def _dijkstra_below(w: np.ndarray, U: float) -> np.ndarray:
     return dijkstra(adj, directed=False)
 
 
-def complete_transmission(pos: np.ndarray, w: np.ndarray, *, metric: bool = False) -> np.ndarray:
-    """The paper's P for a complete topology given as arrays (as :func:`topologies.transmission_matrix`)."""
-    neg = complete_negotiation(w, metric=metric)
+def complete_transmission(pos: np.ndarray, w: np.ndarray, *, metric: bool = False,
+                          progress: Callback | None = None) -> np.ndarray:
+    """The paper's P for a complete topology given as arrays (as :func:`topologies.transmission_matrix`);
+    ``progress`` as in :func:`complete_negotiation`, then over the movement costs' row blocks."""
+    tell = callback(progress)
+    neg = complete_negotiation(w, metric=metric, progress=progress)
     n = pos.shape[0]
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
     P = np.empty((n, n))
     np.copyto(P, neg, where=upper)
     del neg
     for start in range(0, n, 1024):  # movement row blocks: (block, n, 2) differences, not (n, n, 2)
+        tell("movement costs", start, n)
         stop = min(start + 1024, n)
         diff = pos[start:stop, None, :] - pos[None, :, :]
         block = np.sqrt((diff**2).sum(-1))
         np.copyto(P[start:stop], block, where=~upper[start:stop])
     np.fill_diagonal(P, 0.0)
+    tell("movement costs", n, n)
     return P

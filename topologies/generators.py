@@ -13,6 +13,7 @@ import numpy as np
 from topologies.complete import complete_arrays, edge_distances
 from topologies.errors import TopologyError
 from topologies.kinds import KINDS, WEIGHTS
+from topologies.progress import Callback, callback
 from topologies.validate import validate
 
 
@@ -39,24 +40,26 @@ def _complete(n, rng):
     return nx.complete_graph(n)
 
 
-def _random(n, rng, p=None, tries=100):
+def _random(n, rng, p=None, tries=100, progress=None):
     p = min(1.0, 2.0 * math.log(max(n, 2)) / max(n, 1)) if p is None else float(p)
     if not 0 < p <= 1:
         raise TopologyError(f"p = {p!r}: edge probability must be in (0, 1]")
     for _ in range(tries):
-        G = _gnp(n, p, nx_seed(rng))
+        G = _gnp(n, p, nx_seed(rng), progress)
         if nx.is_connected(G):
             return G
     raise TopologyError(f"p = {p}: no connected Erdos-Renyi graph on {n} nodes in {tries} draws; raise p")
 
 
-def _gnp(n: int, p: float, seed: int) -> nx.Graph:
+def _gnp(n: int, p: float, seed: int, progress: Callback | None = None) -> nx.Graph:
     """``networkx.gnp_random_graph(n, p, seed=seed)`` -- the same graph, edge for edge -- in numpy.
 
     networkx draws ``random.Random(seed).random()`` once per pair (0, 1), (0, 2), ...
     (12.5 million Python calls at n = 5000); numpy's legacy generator on the same
-    Mersenne Twister state yields the same doubles in bulk.
+    Mersenne Twister state yields the same doubles in bulk. ``progress`` hears
+    ``("random: drawing edges", rows done, n - 1)`` after each block of rows.
     """
+    tell = callback(progress)
     if p >= 1:
         return nx.complete_graph(n)
     G = nx.empty_graph(n)
@@ -80,6 +83,7 @@ def _gnp(n: int, p: float, seed: int) -> nx.Graph:
         keep = draws.random_sample(u.size) < p
         G.add_edges_from(zip(u[keep].tolist(), v[keep].tolist()))
         start = stop
+        tell("random: drawing edges", stop, n - 1)
     return G
 
 
@@ -128,6 +132,7 @@ def build(
     low: float = 1.0,
     high: float = 10.0,
     plane: float = 10.0,
+    progress: Callback | None = None,
     **params,
 ) -> nx.Graph:
     """A connected topology of ``n`` agents numbered 0..n-1.
@@ -143,6 +148,8 @@ def build(
         [low, high), "integer" in {low..high}, "constant" (= low), or
         "distance" (Euclidean distance of the endpoints).
     plane : positions are uniform in [0, plane)^2 (grid: unit spacing).
+    progress : ``progress(label, done, total)`` after each step of the build
+        (see :mod:`topologies.progress`); steps that take long report inside too.
 
     Returns
     -------
@@ -165,9 +172,18 @@ def build(
     """
     _check(kind, n, weights, low, high, params)
     rng = as_generator(seed)
+    tell = callback(progress)
+    steps = ("the graph", "positions", "edge weights", "checks")
+    tell(f"{kind}: {steps[0]}", 0, len(steps))
     if kind == "complete":
-        return complete_graph(*complete_arrays(int(n), rng, weights=weights, low=low, high=high, plane=plane))
-    G = _BUILDERS[kind](int(n), rng, **params)
+        arrays = complete_arrays(int(n), rng, weights=weights, low=low, high=high, plane=plane, progress=progress)
+        tell(f"{kind}: networkx edges", 2, len(steps))
+        G = complete_graph(*arrays)
+        tell(f"{kind}: done", len(steps), len(steps))
+        return G
+    # only the random graph's edge rows take long enough to report
+    G = _BUILDERS[kind](int(n), rng, **params, **({"progress": progress} if kind == "random" else {}))
+    tell(f"{kind}: {steps[1]}", 1, len(steps))
     if kind == "grid":
         cols = math.ceil(math.sqrt(n))
         xy = np.array([(float(v % cols), float(v // cols)) for v in G.nodes])
@@ -175,6 +191,7 @@ def build(
         xy = rng.uniform(0.0, plane, size=(n, 2))
     pos = {v: (float(xy[v, 0]), float(xy[v, 1])) for v in G.nodes}
     nx.set_node_attributes(G, pos, "pos")
+    tell(f"{kind}: {steps[2]}", 2, len(steps))
     edges = list(G.edges)
     if weights == "uniform":
         w = rng.uniform(low, high, size=len(edges))
@@ -187,7 +204,10 @@ def build(
         w = edge_distances(xy, ends[:, 0], ends[:, 1])
     nx.set_edge_attributes(G, dict(zip(edges, map(float, w))), "weight")
     G.graph["kind"] = kind
-    return validate(G)
+    tell(f"{kind}: {steps[3]}", 3, len(steps))
+    validate(G)
+    tell(f"{kind}: done", len(steps), len(steps))
+    return G
 
 
 def kind_options(kind: str) -> tuple[str, ...]:
@@ -198,7 +218,8 @@ def kind_options(kind: str) -> tuple[str, ...]:
     """
     if kind not in _BUILDERS:
         raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
-    return tuple(inspect.signature(_BUILDERS[kind]).parameters)[2:]  # after (n, rng)
+    return tuple(p for p in tuple(inspect.signature(_BUILDERS[kind]).parameters)[2:]  # after (n, rng)
+                 if p != "progress")
 
 
 def _check(kind: str, n, weights: str, low: float, high: float, params: dict) -> None:
@@ -216,7 +237,7 @@ def _check(kind: str, n, weights: str, low: float, high: float, params: dict) ->
 
 
 def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, weights: str = "uniform",
-                      low: float = 1.0, high: float = 10.0, plane: float = 10.0,
+                      low: float = 1.0, high: float = 10.0, plane: float = 10.0, progress: Callback | None = None,
                       **params) -> tuple[np.ndarray, np.ndarray]:
     """``build("complete", n, ...)`` as arrays: positions (n, 2) and weights (n, n), the same draws.
 
@@ -232,7 +253,8 @@ def complete_topology(n: int, *, seed: int | np.random.Generator | None = None, 
     (True, True)
     """
     _check("complete", n, weights, low, high, params)
-    return complete_arrays(int(n), as_generator(seed), weights=weights, low=low, high=high, plane=plane)
+    return complete_arrays(int(n), as_generator(seed), weights=weights, low=low, high=high, plane=plane,
+                           progress=progress)
 
 
 def complete_graph(pos: np.ndarray, w: np.ndarray) -> nx.Graph:

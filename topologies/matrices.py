@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from topologies import pairs
 from topologies.errors import TopologyError
 from topologies.pairs import PairMatrix, pair_matrix
+from topologies.progress import Callback, callback, silent
 from topologies.validate import validate
 
 
@@ -37,14 +38,16 @@ def _nodes(G: nx.Graph, nodelist: Sequence | None) -> list:
     return nodes
 
 
-def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
+def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None,
+                      progress: Callback | None = None):
     """Cheapest negotiation cost between every ordered pair (shortest weighted path).
 
     Agents that are not adjacent negotiate indirectly along the cheapest path.
     Symmetric for an undirected graph; for a DiGraph entry [j, l] is from j to l.
     Above ``dense_max_n`` agents (default :data:`topologies.pairs.DENSE_MAX_N`) a
     :class:`topologies.pairs.PairMatrix` whose rows are Dijkstra searches run
-    when read.
+    when read. ``progress(label, done, total)`` hears the sources searched so far
+    (:mod:`topologies.progress`).
 
     Examples
     --------
@@ -53,7 +56,7 @@ def negotiation_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_ma
     4.0
     """
     nodes = _nodes(G, nodelist)
-    return _searches(G, nodes, True, dense_max_n)
+    return _searches(G, nodes, True, dense_max_n, progress)
 
 
 def hop_counts(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: int | None = None):
@@ -63,7 +66,7 @@ def hop_counts(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n: in
     return _searches(G, nodes, False, dense_max_n)
 
 
-def _searches(G, nodes, weighted: bool, dense_max_n):
+def _searches(G, nodes, weighted: bool, dense_max_n, progress: Callback | None = None):
     directed = G.is_directed()
     adj = _adjacency(G, nodes, weighted)
 
@@ -72,7 +75,7 @@ def _searches(G, nodes, weighted: bool, dense_max_n):
 
     limit = pairs.DENSE_MAX_N if dense_max_n is None else dense_max_n
     if len(nodes) <= limit:
-        return _all_rows(rows, len(nodes))
+        return _all_rows(rows, len(nodes), callback(progress))
     if not directed:
         return PairMatrix(len(nodes), rows, symmetric=True)
     return PairMatrix(len(nodes), rows, column_function=lambda src: rows(src, adj.T.tocsr()))
@@ -82,15 +85,24 @@ def _searches(G, nodes, weighted: bool, dense_max_n):
 PARALLEL_MIN_N = 3000
 
 
-def _all_rows(rows, n: int) -> np.ndarray:
+#: sources per Dijkstra call of an all-pairs search, so that a progress bar moves (at n = 2500 no slower
+#: than one call, within the noise of a shared machine)
+SEARCH_CHUNK = 256
+
+
+def _all_rows(rows, n: int, tell: Callback = silent) -> np.ndarray:
     """``rows(arange(n))``; on two or more cores, the second half of the sources in a forked child.
 
     scipy's Dijkstra holds the GIL, so threads do not help; the child writes its
-    rows into shared memory and leaves with ``os._exit``, nothing else.
+    rows into shared memory and leaves with ``os._exit``, nothing else. The
+    parent tells ``tell`` about its own half (doubled: the halves run side by side).
     """
+    label = "shortest paths"
     # fork() in a process with other threads (a server, a Dask worker) can deadlock the child: then no split
     if n < PARALLEL_MIN_N or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
-        return rows(np.arange(n))
+        out = np.empty((n, n))
+        _chunked(rows, out, 0, n, lambda done: tell(label, done, n))
+        return out
     half = n // 2
     out = np.ndarray((n, n), dtype=np.float64, buffer=mmap.mmap(-1, n * n * 8))
     pid = os.fork()
@@ -101,11 +113,19 @@ def _all_rows(rows, n: int) -> np.ndarray:
             code = 0
         finally:
             os._exit(code)
-    out[:half] = rows(np.arange(half))
+    _chunked(rows, out, 0, half, lambda done: tell(label, min(2 * done, n), n))
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:  # the child failed: do its half here
         out[half:] = rows(np.arange(half, n))
     return np.array(out)  # an ordinary array, off the shared mapping
+
+
+def _chunked(rows, out: np.ndarray, start: int, stop: int, done) -> None:
+    """out[start:stop] = rows(start..stop-1), SEARCH_CHUNK sources per call, ``done(count)`` after each."""
+    for first in range(start, stop, SEARCH_CHUNK):
+        last = min(first + SEARCH_CHUNK, stop)
+        out[first:last] = rows(np.arange(first, last))
+        done(last - start)
 
 
 def _positions(G: nx.Graph, nodes) -> np.ndarray:
@@ -131,7 +151,7 @@ def movement_costs(G: nx.Graph, nodelist: Sequence | None = None, *, dense_max_n
 
 
 def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, directed: bool | None = None,
-                        dense_max_n: int | None = None):
+                        dense_max_n: int | None = None, progress: Callback | None = None):
     """The paper's P (n x n) for topology ``G``.
 
     Above the diagonal the negotiation cost (shortest weighted path), below it
@@ -153,6 +173,8 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     nodelist : row/column order; default ``list(G.nodes)``.
     directed : force the directed variant on or off.
     dense_max_n : largest n returned as a numpy array.
+    progress : ``progress(label, done, total)`` during the shortest-path searches
+        and the movement costs (:mod:`topologies.progress`).
 
     Raises
     ------
@@ -168,8 +190,11 @@ def transmission_matrix(G: nx.Graph, nodelist: Sequence | None = None, *, direct
     validate(G)
     nodes = _nodes(G, nodelist)
     dense_max_n = pairs.COST_DENSE_MAX_N if dense_max_n is None else dense_max_n
-    neg = negotiation_costs(G, nodes, dense_max_n=dense_max_n)
+    tell = callback(progress)
+    neg = negotiation_costs(G, nodes, dense_max_n=dense_max_n, progress=progress)
+    tell("movement costs", 0, 1)
     move = movement_costs(G, nodes, dense_max_n=dense_max_n)
+    tell("movement costs", 1, 1)
     directed = directed if directed is not None else G.is_directed()
     if isinstance(neg, np.ndarray):
         return _dense_transmission(neg, move, directed)

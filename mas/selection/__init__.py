@@ -23,6 +23,10 @@ for _name, _module in (("exhaustive", "exhaustive"), ("greedy", "greedy"), ("loc
 register = STRATEGIES.register
 get = STRATEGIES.get
 
+#: strategies that take ``progress=`` (a callable ``progress(label, done, total)``; see
+#: :meth:`mas.costs.CostModel.sweep`)
+REPORTING = ("greedy", "local")
+
 
 class NestedSets(dict):
     """{k: the first k agents of ``order``}: lets a sweep evaluate every k in one pass.

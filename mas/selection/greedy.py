@@ -37,7 +37,8 @@ def cover_cost(C: np.ndarray, W) -> np.ndarray:
     return np.where(finite, C, big)
 
 
-def greedy_order(model, *, working: bool = False, until_rising: bool = False, limit: int | None = None) -> list[int]:
+def greedy_order(model, *, working: bool = False, until_rising: bool = False, limit: int | None = None,
+                 progress=None) -> list[int]:
     """Agents in the order greedy adds them (ties: lowest index); prefix k is greedy's S_k.
 
     With ``working`` only agents that keep every member of the prefix working
@@ -47,6 +48,7 @@ def greedy_order(model, *, working: bool = False, until_rising: bool = False, li
     saving shrinks), so D along the path falls and then only rises: the best D
     of any prefix is in the shorter order, and only its rows of W are read.
     ``limit`` stops after that many agents (a sweep of small k only).
+    ``progress(label, done, total)`` hears the agents added so far.
 
     Examples
     --------
@@ -70,7 +72,10 @@ def greedy_order(model, *, working: bool = False, until_rising: bool = False, li
     pair_to_s = W[first].copy()
     taken = np.zeros(n, dtype=bool)
     taken[first] = True
-    for _ in range((n if limit is None else min(n, int(limit))) - 1):
+    steps = n if limit is None else min(n, int(limit))
+    for _ in range(steps - 1):
+        if progress is not None:
+            progress("greedy: agents added", len(order), steps)
         marginal = np.where(taken, np.inf, pair_to_s - saving)
         if working:
             j = _first_working(model, order, marginal)
@@ -104,7 +109,8 @@ def _first_working(model, order: list[int], marginal: np.ndarray) -> int | None:
 
 
 @register("greedy")
-def greedy(model, ks, **_) -> dict[int, list[int]]:
+def greedy(model, ks, progress=None, **_) -> dict[int, list[int]]:
     """Greedy's set of each size in ``ks`` (one greedy path serves every k)."""
     ks = list(ks)
-    return NestedSets(greedy_order(model, working=model.participation == "working", limit=max(ks, default=0)), ks)
+    return NestedSets(greedy_order(model, working=model.participation == "working", limit=max(ks, default=0),
+                                   progress=progress), ks)

@@ -81,8 +81,15 @@ def _best_working_swap(model, S, out, totals: np.ndarray, current: float) -> tup
 
 
 @register("local")
-def local(model, ks, **_) -> dict[int, list[int]]:
-    """Greedy's set of each size, improved by swaps."""
+def local(model, ks, progress=None, **_) -> dict[int, list[int]]:
+    """Greedy's set of each size, improved by swaps (``progress(label, done, total)``: greedy's
+    agents, then the sizes improved)."""
     working = model.participation == "working"
-    order = greedy_order(model, working=working)
-    return {k: improve(model, order[:k], working=working) for k in ks if k <= len(order)}
+    order = greedy_order(model, working=working, progress=progress)
+    sets = {}
+    wanted = [k for k in ks if k <= len(order)]
+    for i, k in enumerate(wanted):
+        if progress is not None:
+            progress("local: swaps per k", i, len(wanted))
+        sets[k] = improve(model, order[:k], working=working)
+    return sets

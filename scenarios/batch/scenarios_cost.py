@@ -53,7 +53,8 @@ def check_costs(point: dict) -> None:
 
 
 @register("cost-sweep", PARAMS, check=check_costs,
-          estimate=lambda p: limits.sweep_estimate(p["agents"], p["subtasks"], p["strategy"]),
+          estimate=lambda p: limits.command_estimate("sweep", p["topology"], p["agents"], p["subtasks"],
+                                                     p["strategy"]),
           description="D(k), G(k) and the best k of the cost model on a generated instance",
           curves={"D": "k", "G": "k"},
           plot=PlotDefaults(x="k", y=("G", "D"), hue="topology", minimize=("G",), log_y=("G",)))

@@ -33,7 +33,7 @@ PARAMS = [
 
 
 @register("protocol-compare", PARAMS, check=check_costs,
-          estimate=lambda p: limits.sweep_estimate(p["agents"], p["subtasks"]),
+          estimate=lambda p: limits.command_estimate("negotiate", p["topology"], p["agents"], p["subtasks"]),
           description="one negotiation protocol under faults vs the optimum: D, gap, messages, ticks",
           plot=PlotDefaults(x="loss", y=("gap", "messages_sent", "D", "ticks"), hue="protocol"))
 def protocol_compare(params: dict, seed: int) -> dict:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from scenarios.commands.negotiate import add_fault_arguments
 from scenarios.commands.options import nonempty_path
-from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args
+from scenarios.commands.sweep import add_instance_arguments, add_lambda_argument, instance_from_args, progress
 from scenarios.output import format_table, percent, print_json
 from scenarios.wiring import model_options
 
@@ -28,9 +28,13 @@ def register(sub) -> None:
 def run(args) -> int:
     from scenarios.negotiation import compare, plot_compare
 
-    inst = instance_from_args(args)
-    report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
-                     objective=args.objective, bids=args.bids, **model_options(vars(args)))
+    with progress(args, 2, "compare: topology and cost matrices") as bar:
+        inst = instance_from_args(args, progress=bar.report)
+        bar.advance()
+        bar.stage(f"compare: every protocol on {inst.n} agents")
+        report = compare(inst, seed=args.seed, kswap=args.kswap, participation=args.participation,
+                         objective=args.objective, bids=args.bids, progress=bar.report, **model_options(vars(args)))
+        bar.advance()
     if args.plot:
         plot_compare(
             args.plot,

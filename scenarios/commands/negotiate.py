@@ -85,21 +85,22 @@ def run(args) -> int:
     from scenarios.negotiation import negotiation_report
 
     with progress(args, 2, "negotiate: topology and cost matrices") as bar:
-        inst = instance_from_args(args)
+        inst = instance_from_args(args, progress=bar.report)
         bar.advance()
-        bar.stage(f"negotiate: {args.protocol} on {inst.n} agents, then the centralized optimum")
-        report = _report(args, inst, negotiation_report)
+        bar.stage(f"negotiate: {args.protocol} on {inst.n} agents")
+        report = _report(args, inst, negotiation_report, bar.report)
         bar.advance()
     return _show(args, report)
 
 
-def _report(args, inst, negotiation_report) -> dict:
+def _report(args, inst, negotiation_report, progress=None) -> dict:
     options = bid_options(args.protocol, args.bids)
     if args.hops is not None:
         refuse_untaken(args, "--hops", PROTOCOLS, args.protocol, "only {takers} announce by hops")
         options["hops"] = args.hops
     report = negotiation_report(inst, args.protocol, seed=args.seed, kswap=args.kswap,
                                 protocol_options=options, participation=args.participation, trace=args.trace,
+                                progress=progress,
                                 **model_options(vars(args)), **pricing_arguments(args))
     report["topology"] = args.topology or args.instance
     return report

@@ -46,11 +46,12 @@ def add_lambda_argument(p: argparse.ArgumentParser) -> None:
                         "working = agents that execute a subtask (sweep sets then have all k working)")
 
 
-def instance_from_args(args, strategy: str = "auto"):
+def instance_from_args(args, strategy: str = "auto", progress=None):
     """The Instance the arguments describe; errors name the missing or meaningless option.
 
     The memory the instance and ``strategy`` need is checked (:mod:`mas.limits`)
-    before the instance is generated, and after a file is read.
+    before the instance is generated, and after a file is read. ``progress``
+    (e.g. :meth:`scenarios.progress.Progress.report`) hears the topology's and P's steps.
     """
     from mas.instance import generate_instance, load_instance
 
@@ -63,9 +64,10 @@ def instance_from_args(args, strategy: str = "auto"):
         for opt in ("agents", "subtasks"):
             if getattr(args, opt) is None:
                 raise ValueError(f"--{opt} is required with --topology")
-        limits.require(limits.sweep_estimate(args.agents, args.subtasks, strategy), f"mas {args.command}")
+        limits.require(limits.command_estimate(args.command, args.topology, args.agents, args.subtasks, strategy),
+                       f"mas {args.command}")
         inst = generate_instance(args.topology, args.agents, args.subtasks, seed=args.seed,
-                                 infeasible_prob=args.infeasible_prob or 0.0)
+                                 infeasible_prob=args.infeasible_prob or 0.0, progress=progress)
     if args.kappa is not None:
         inst.kappa = args.kappa
     return inst
@@ -87,11 +89,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     with progress(args, 3, "sweep: topology and cost matrices") as bar:
-        inst = instance_from_args(args, args.strategy)
+        inst = instance_from_args(args, args.strategy, progress=bar.report)
+        bar.report("the cost model (checks, W = P + P.T)", 0, 1)
         model = inst.cost_model(args.participation)
         bar.advance()
         bar.stage(f"sweep: choosing participants for k = 1..{model.n}")
-        sweep = model.sweep(args.strategy)
+        sweep = model.sweep(args.strategy, progress=bar.report)
         bar.advance()
         bar.stage("sweep: writing")
         code = _show(args, model, sweep)
