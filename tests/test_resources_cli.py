@@ -104,6 +104,8 @@ def test_bad_input_in_a_subprocess_exit_2_one_line():
     (("gap", "no/such/file"), "GAP file = 'no/such/file': no such file"),
     (("gap", "{tasks}"), "is not an integer"),
     (("gap", "{gapfile}", "--index", 3), "--index = 3"),
+    (("gap", "{gapfile}", "--search", "shift-swap"), "--search = 'shift-swap': the search phase runs only with"),
+    (("gap", "{gapfile}", "--search", "anneal", "--time-limit", 1), "argument --search: invalid choice"),
     (("place", "--tasks", "{bad}", "--nodes", "{nodes}"), "tasks[0]"),
     (("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--algorithm", "magic"), "invalid choice"),
     (("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--objective", "cost", "--algorithm", "exact"),
