@@ -108,7 +108,7 @@ def bench_hard(seconds: float, names: list[str], search: str) -> None:
         bk = best[name]
         print(f"{name:>9} {bk:>10.0f} {plain:>11.0f} {(plain - bk) / bk:>6.2%} {t1 - t0:>6.0f} {c1 - c0:>6.0f} "
               f"{ours.objective_value:>6.0f} {(ours.objective_value - bk) / bk:>6.2%} {t2 - t1:>6.0f} "
-              f"{c2 - c1:>6.0f} {ours.bound:>6.0f} {str(ours.optimal):>7}", flush=True)
+              f"{c2 - c1:>6.0f} {ours.bound:>6.0f} {ours.optimal!s:>7}", flush=True)
     print(f"load at the end {_load()}")
 
 

@@ -104,7 +104,6 @@ def gap_chain(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float 
     step = since_best = last_best = 0
     noise = 1e-7 * (float(np.abs(cost).max()) or 1.0)
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
-    rows = np.arange(n)
     elite = []
 
     while True:
@@ -122,7 +121,7 @@ def gap_chain(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float 
         lc, cc, ac, pc = load[cur], cap[cur], alpha[cur], over0[cur]
         allowed = tabu <= step
         # j leaves its agent alone / k enters agent i alone
-        out = -cj + ac * np.maximum(lc - wj - cap[cur], 0.0) - pc
+        out = -cj + ac * np.maximum(lc - wj - cc, 0.0) - pc
         into = cost + alpha[:, None] * np.maximum(load[:, None] + w - cap[:, None], 0.0) - over0[:, None]
         into[cur, jobs] = np.inf
         into[~allowed] = np.inf
@@ -139,7 +138,7 @@ def gap_chain(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float 
             cand = x + values[-1][None, :]
             nxt = cand.argmin(axis=1)
             links.append(nxt)
-            values.append(np.minimum(v0, cand[rows, nxt]))
+            values.append(np.minimum(v0, cand[jobs, nxt]))
         total = out + values[-1] + noise * rng.random(n)
         moves = []
         for j1 in np.argsort(total)[:_EXACT]:
