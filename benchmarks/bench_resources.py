@@ -3,12 +3,17 @@
     PYTHONPATH=. python benchmarks/bench_resources.py             # gap and place
     PYTHONPATH=. python benchmarks/bench_resources.py --part gap   # or --part place
     PYTHONPATH=. python benchmarks/bench_resources.py --part hard --seconds 120
+    PYTHONPATH=. python benchmarks/bench_resources.py --part hard --cpu-seconds 30,60 --seeds 2
 
 Hard: OR-Library type D with 100 jobs (d05100, d10100, d20100), the best value
-found in ``--seconds`` by ``solve_gap`` (HiGHS, tabu search, large-neighbourhood
-search, HiGHS from the best start) against HiGHS on the plain model
-(``scipy.optimize.milp``, default options, the same time limit) in the same
-run, each as its gap to the best known value (``scenarios/data/gap/best_known.tsv``).
+found in ``--seconds`` by ``solve_gap`` (HiGHS, the ``--search`` phase --
+ejection chains by default --, large-neighbourhood search, HiGHS from the best
+start) against HiGHS on the plain model (``scipy.optimize.milp``, default
+options, the same time limit) in the same run, each as its gap to the best
+known value (``scenarios/data/gap/best_known.tsv``), with the wall and process
+CPU seconds of each (on a shared machine a wall-clock limit buys less CPU).
+``--cpu-seconds`` runs the ejection-chain search alone with budgets of process
+CPU time instead, which says what the method reaches on a quiet machine.
 
 GAP: seconds of the exact solver (HiGHS) per instance, minimising and
 maximising, next to the greedy heuristic in the same run (its time, and its gap
@@ -75,26 +80,56 @@ def plain_highs(inst, time_limit: float) -> tuple[float | None, bool]:
     return inst.check(res.x.reshape(m, n).argmax(axis=0)), res.status == 0
 
 
-def bench_hard(seconds: float, names: list[str]) -> None:
+def best_known() -> dict[str, float]:
     best = {}
     for line in (GAP_DIR / "best_known.tsv").read_text().split("\n"):
         if line.strip():
             name, value, *_ = line.split("\t")
             best[name] = float(value)
-    print(f"Hard GAP (type D, minimise), {seconds:g} s each; load {Path('/proc/loadavg').read_text().split()[:3]}")
-    print(f"{'instance':>9} {'best known':>10} {'plain HiGHS':>11} {'gap':>6} {'cpu s':>6} {'ours':>6} {'gap':>6} "
-          f"{'cpu s':>6} {'bound':>6} {'optimal':>7}")
+    return best
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def bench_hard(seconds: float, names: list[str], search: str) -> None:
+    best = best_known()
+    print(f"Hard GAP (type D, minimise), {seconds:g} s wall each, search {search}; load {_load()}")
+    print(f"{'instance':>9} {'best known':>10} {'plain HiGHS':>11} {'gap':>6} {'wall s':>6} {'cpu s':>6} "
+          f"{'ours':>6} {'gap':>6} {'wall s':>6} {'cpu s':>6} {'bound':>6} {'optimal':>7}")
     for name in names:
         (inst,) = read_gap(GAP_DIR / name)
-        c0 = time.process_time()
+        c0, t0 = time.process_time(), time.perf_counter()
         plain, _ = plain_highs(inst, seconds)
-        c1 = time.process_time()
-        ours = solve_gap(inst, time_limit=seconds)
-        c2 = time.process_time()
+        c1, t1 = time.process_time(), time.perf_counter()
+        ours = solve_gap(inst, time_limit=seconds, search=search)
+        c2, t2 = time.process_time(), time.perf_counter()
         bk = best[name]
-        print(f"{name:>9} {bk:>10.0f} {plain:>11.0f} {(plain - bk) / bk:>6.2%} {c1 - c0:>6.0f} "
-              f"{ours.objective_value:>6.0f} {(ours.objective_value - bk) / bk:>6.2%} {c2 - c1:>6.0f} "
-              f"{ours.bound:>6.0f} {str(ours.optimal):>7}", flush=True)
+        print(f"{name:>9} {bk:>10.0f} {plain:>11.0f} {(plain - bk) / bk:>6.2%} {t1 - t0:>6.0f} {c1 - c0:>6.0f} "
+              f"{ours.objective_value:>6.0f} {(ours.objective_value - bk) / bk:>6.2%} {t2 - t1:>6.0f} "
+              f"{c2 - c1:>6.0f} {ours.bound:>6.0f} {ours.optimal!s:>7}", flush=True)
+    print(f"load at the end {_load()}")
+
+
+def bench_hard_cpu(cpu_seconds: list[float], names: list[str], seeds: int) -> None:
+    """The ejection-chain search alone from the greedy start, with budgets in this process's CPU seconds."""
+    from mas.resources.gap import gap_greedy
+    from mas.resources.gap_chain import gap_chain
+
+    best = best_known()
+    print(f"Ejection-chain search alone (gap_chain, clock='cpu') from the regret greedy; load {_load()}")
+    print(f"{'instance':>9} {'best known':>10} {'cpu s':>6} {'seed':>4} {'value':>6} {'gap':>6} {'wall s':>6}")
+    for name in names:
+        (inst,) = read_gap(GAP_DIR / name)
+        start = gap_greedy(inst)
+        for budget in cpu_seconds:
+            for seed in range(seeds):
+                t0 = time.perf_counter()
+                value = inst.check(gap_chain(inst, start, time_limit=budget, seed=seed, clock="cpu"))
+                bk = best[name]
+                print(f"{name:>9} {bk:>10.0f} {budget:>6g} {seed:>4} {value:>6.0f} {(value - bk) / bk:>6.2%} "
+                      f"{time.perf_counter() - t0:>6.0f}", flush=True)
 
 
 def make_instance(tasks: int, nodes: int, kinds: int, load: float, seed: int) -> PlacementProblem:
@@ -143,6 +178,11 @@ def main() -> None:
                     help="all = gap and place (hard takes 2 x --seconds per instance)")
     ap.add_argument("--seconds", type=float, default=120.0, help="time limit per solve of --part hard")
     ap.add_argument("--instances", default="d05100,d10100,d20100", help="instances of --part hard")
+    ap.add_argument("--search", choices=("chain", "shift-swap"), default="chain",
+                    help="search phase of solve_gap in --part hard")
+    ap.add_argument("--cpu-seconds", default=None, metavar="S[,S...]",
+                    help="--part hard: instead, run the ejection-chain search alone with these CPU-second budgets")
+    ap.add_argument("--seeds", type=int, default=1, help="seeds per --cpu-seconds budget")
     ap.add_argument("--repeat", type=int, default=3, help="GAP runs per instance (best is reported)")
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--nodes", type=int, default=1_000)
@@ -156,7 +196,10 @@ def main() -> None:
         bench_gap(args.repeat)
         print()
     if args.part == "hard":
-        bench_hard(args.seconds, args.instances.split(","))
+        if args.cpu_seconds:
+            bench_hard_cpu([float(x) for x in args.cpu_seconds.split(",")], args.instances.split(","), args.seeds)
+        else:
+            bench_hard(args.seconds, args.instances.split(","), args.search)
     if args.part in ("place", "all"):
         bench_place(args.tasks, args.nodes, args.kinds, args.load, args.seed, args.rules.split(","),
                     not args.no_naive)

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mas.errors import InputError
+from mas.registry import Registry
 
 
 @dataclass
@@ -138,8 +139,28 @@ def _parse_many(tokens: list[int], p: Path) -> list[GapInstance]:
     return out
 
 
-#: the tabu phase of ``solve_gap`` ends after this many steps per job without a better assignment
+#: the search phase of ``solve_gap`` ends after this many steps per job without a better assignment
 _TABU_PATIENCE = 50
+_CHAIN_PATIENCE = 200
+
+#: the search phase of ``solve_gap`` by name: ``f(inst, start, *, maximize, time_limit, seed, bound)`` -> assignment
+GAP_SEARCHES = Registry("search")
+
+
+@GAP_SEARCHES.register("chain")
+def _search_chain(inst, a, *, maximize, time_limit, seed, bound):
+    from mas.resources.gap_chain import gap_chain
+
+    return gap_chain(inst, a, maximize=maximize, time_limit=time_limit, seed=seed, bound=bound,
+                     patience=_CHAIN_PATIENCE * inst.jobs)
+
+
+@GAP_SEARCHES.register("shift-swap")
+def _search_shift_swap(inst, a, *, maximize, time_limit, seed, bound):
+    from mas.resources.gap_tabu import gap_tabu
+
+    return gap_tabu(inst, a, maximize=maximize, time_limit=time_limit, seed=seed, bound=bound,
+                    patience=_TABU_PATIENCE * inst.jobs)
 
 
 @dataclass
@@ -292,17 +313,20 @@ def _improve(inst: GapInstance, a: np.ndarray, sign: float) -> np.ndarray:
 
 
 def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "exact",
-              time_limit: float | None = None, seed: int | np.random.Generator | None = 0) -> GapSolution:
+              time_limit: float | None = None, seed: int | np.random.Generator | None = 0,
+              search: str = "chain") -> GapSolution:
     """Solve a GAP instance with ``algorithm`` ("exact", the default, or "greedy").
 
     The exact method starts HiGHS from the greedy assignment improved by shifts
     and swaps, and never returns anything worse than that start. With a
     ``time_limit`` it first gives HiGHS a tenth of the time (easy instances are
-    proven there), then runs a tabu search (``mas.resources.gap_tabu``) for up
-    to 30% of it (less when it stops finding better assignments), then a
-    large-neighbourhood search (``mas.resources.gap_lns``) for up to 30%, then
-    hands the best assignment found to HiGHS for the rest, which improves it
-    further, raises the bound and may prove it optimal.
+    proven there), then runs the ``search`` for up to half of it (less when it
+    stops finding better assignments): "chain", the ejection-chain tabu search
+    of ``mas.resources.gap_chain``, or "shift-swap", the tabu search of
+    ``mas.resources.gap_tabu``; then a large-neighbourhood search
+    (``mas.resources.gap_lns``) for up to 20%, then hands the best assignment
+    found to HiGHS for the rest, which improves it further, raises the bound
+    and may prove it optimal.
 
     Parameters
     ----------
@@ -311,6 +335,7 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     algorithm : "exact" or "greedy"
     time_limit : seconds for the whole exact solve (None: HiGHS until proven, no search phases)
     seed : int or numpy Generator for the tie-breaking of the search phases
+    search : the search phase, "chain" (default) or "shift-swap" (``GAP_SEARCHES``)
 
     Returns
     -------
@@ -319,6 +344,11 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
         assignment was found; ``optimal`` is True only when the proven bound
         meets the value (integer costs: within 1, so the gap is 0); ``bound``,
         ``gap`` and ``status`` say what was proven.
+
+    Raises
+    ------
+    InputError
+        An unknown ``algorithm`` or ``search``, or a ``time_limit`` that is not positive.
 
     Examples
     --------
@@ -331,6 +361,7 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
 
     if algorithm not in ("exact", "greedy"):
         raise InputError("algorithm", algorithm, "unknown; choose exact or greedy")
+    run_search = GAP_SEARCHES.get(search)
     if time_limit is not None and not time_limit > 0:
         raise InputError("time limit", time_limit, "must be > 0 seconds")
     begin = time.perf_counter()
@@ -370,12 +401,11 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     if time_limit is not None and not certify(best_value, bound, maximize=maximize, integer=integer).optimal \
             and best is not None:
         from mas.resources.gap_lns import gap_lns
-        from mas.resources.gap_tabu import gap_tabu
 
         proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
-        best = gap_tabu(inst, best, maximize=maximize, time_limit=0.3 * time_limit, seed=seed,
-                        bound=proven if integer else None, patience=_TABU_PATIENCE * inst.jobs)
-        best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.3 * time_limit, 0.5 * left()), seed=seed,
+        best = run_search(inst, best, maximize=maximize, time_limit=0.5 * time_limit, seed=seed,
+                          bound=proven if integer else None)
+        best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.2 * time_limit, 0.5 * left()), seed=seed,
                        bound=proven if integer else None)
         best_value = inst.check(best)
         if not certify(best_value, bound, maximize=maximize, integer=integer).optimal:

@@ -22,6 +22,9 @@ def register(sub) -> None:
     p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
                    help="limit of the exact solver (it then also runs tabu and neighbourhood searches); "
                         "the result says 'time limit' with the bound and gap reached")
+    p.add_argument("--search", choices=("chain", "shift-swap"), default=None,
+                   help="search phase of a time-limited exact solve: chain (ejection-chain tabu search, default) "
+                        "or shift-swap (tabu search of shifts and swaps)")
     p.add_argument("--json", action="store_true", help="print JSON (an object; a list for several instances)")
     p.set_defaults(run=run)
 
@@ -37,6 +40,7 @@ def run(args) -> int:
     from mas.resources.gap import read_gap, solve_gap
 
     refuse_unless(args, "--time-limit", args.algorithm == "exact", "only the exact solver takes a time limit")
+    refuse_unless(args, "--search", args.time_limit is not None, "the search phase runs only with --time-limit")
     instances = read_gap(args.file)
     if args.index is not None:
         if not 1 <= args.index <= len(instances):
@@ -44,7 +48,8 @@ def run(args) -> int:
         instances = [instances[args.index - 1]]
     for inst in instances:
         limits.require(limits.gap_estimate(inst.agents, inst.jobs), "mas gap")
-    solutions = [solve_gap(inst, maximize=args.maximize, algorithm=args.algorithm, time_limit=args.time_limit)
+    solutions = [solve_gap(inst, maximize=args.maximize, algorithm=args.algorithm, time_limit=args.time_limit,
+                           search=args.search or "chain")
                  for inst in instances]
     if args.json:
         out = [_tidy(s.to_dict()) for s in solutions]

@@ -108,25 +108,20 @@ def test_bad_input_in_a_subprocess_exit_2_one_line():
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(
-    "args, needle",
-    [
-        (("queue", "--arrival-rate", 1, "--service-rate", 2, "--horizon", 10), "--simulate"),
-        (
-            ("queue", "--arrival-rate", 1, "--service-rate", 2, "--servers", 0),
-            "argument --servers: '0' is not a whole number >= 1",
-        ),
-        (("gap", "no/such/file"), "GAP file = 'no/such/file': no such file"),
-        (("gap", "{tasks}"), "is not an integer"),
-        (("gap", "{gapfile}", "--index", 3), "--index = 3"),
-        (("place", "--tasks", "{bad}", "--nodes", "{nodes}"), "tasks[0]"),
-        (("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--algorithm", "magic"), "invalid choice"),
-        (
-            ("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--objective", "cost", "--algorithm", "exact"),
-            "no solution",
-        ),
-    ],
-)
+@pytest.mark.parametrize("args, needle", [
+    (("queue", "--arrival-rate", 1, "--service-rate", 2, "--horizon", 10), "--simulate"),
+    (("queue", "--arrival-rate", 1, "--service-rate", 2, "--servers", 0),
+     "argument --servers: '0' is not a whole number >= 1"),
+    (("gap", "no/such/file"), "GAP file = 'no/such/file': no such file"),
+    (("gap", "{tasks}"), "is not an integer"),
+    (("gap", "{gapfile}", "--index", 3), "--index = 3"),
+    (("gap", "{gapfile}", "--search", "shift-swap"), "--search = 'shift-swap': the search phase runs only with"),
+    (("gap", "{gapfile}", "--search", "anneal", "--time-limit", 1), "argument --search: invalid choice"),
+    (("place", "--tasks", "{bad}", "--nodes", "{nodes}"), "tasks[0]"),
+    (("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--algorithm", "magic"), "invalid choice"),
+    (("place", "--tasks", "{tasks}", "--nodes", "{nodes}", "--objective", "cost", "--algorithm", "exact"),
+     "no solution"),
+])
 def test_bad_input_exit_2_one_line(tmp_path, capsys, args, needle):
     from scenarios.cli import main
 
