@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -56,3 +57,13 @@ def run_main(capsys, *args):
     except SystemExit as exc:  # argparse's own usage errors
         code = exc.code
     return code, capsys.readouterr().err
+
+
+#: the OR-Library GAP instances small enough for proven optima in a test
+GAP_INSTANCES = ("c0515_1", "c0824_2", "c1060_5")
+
+
+def gap_optima() -> dict[tuple[str, str], float]:
+    """{(instance, "Min" or "Max"): proven optimum} from scenarios/data/gap/optima.tsv."""
+    with open(ROOT / "scenarios" / "data" / "gap" / "optima.tsv") as fh:
+        return {tuple(row[0].rsplit("_", 1)): float(row[1]) for row in csv.reader(fh, delimiter="\t")}

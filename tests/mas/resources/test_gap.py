@@ -1,20 +1,13 @@
 """GAP: both OR-Library layouts, proven optima (min and max) by the exact solver, the greedy heuristic."""
 
-import csv
-
 import numpy as np
 import pytest
+from helpers import GAP_INSTANCES as INSTANCES
+from helpers import gap_optima as optima
 
 from mas.errors import InputError
 from mas.resources.gap import GapInstance, read_gap, solve_gap
 from scenarios.resources_examples import data_path
-
-INSTANCES = ("c0515_1", "c0824_2", "c1060_5")
-
-
-def optima() -> dict[tuple[str, str], float]:
-    with open(data_path("gap/optima.tsv")) as fh:
-        return {tuple(row[0].rsplit("_", 1)): float(row[1]) for row in csv.reader(fh, delimiter="\t")}
 
 
 @pytest.mark.parametrize("name", INSTANCES)

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from helpers import GAP_INSTANCES as INSTANCES
+from helpers import gap_optima as optima
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.test_resources_gap import INSTANCES, optima
 
 from mas.errors import InputError
 from mas.resources.gap import GapInstance, gap_greedy, read_gap, solve_gap
