@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mas.errors import InputError
-from mas.registry import Registry
+from mas.resources.algorithms import GAP_ALGORITHMS, GAP_SEARCHES
 
 
 @dataclass
@@ -142,9 +142,6 @@ def _parse_many(tokens: list[int], p: Path) -> list[GapInstance]:
 #: the search phase of ``solve_gap`` ends after this many steps per job without a better assignment
 _TABU_PATIENCE = 50
 _CHAIN_PATIENCE = 200
-
-#: the search phase of ``solve_gap`` by name: ``f(inst, start, *, maximize, time_limit, seed, bound)`` -> assignment
-GAP_SEARCHES = Registry("search")
 
 
 @GAP_SEARCHES.register("chain")
@@ -312,6 +309,23 @@ def _improve(inst: GapInstance, a: np.ndarray, sign: float) -> np.ndarray:
     return a
 
 
+def _check_solve_options(algorithm: str, search: str, time_limit: float | None):
+    """The search function for ``search``, once the options are known to be valid."""
+    if algorithm not in GAP_ALGORITHMS:
+        raise InputError("algorithm", algorithm, f"unknown; choose {' or '.join(GAP_ALGORITHMS)}")
+    run_search = GAP_SEARCHES.get(search)
+    if time_limit is not None and not time_limit > 0:
+        raise InputError("time limit", time_limit, "must be > 0 seconds")
+    return run_search
+
+
+def _heuristic_solution(inst: GapInstance, start, start_value, seconds: float, maximize: bool) -> GapSolution:
+    if start is None:
+        return GapSolution(inst.name, None, None, False, seconds, maximize, "greedy", None, None, "no solution")
+    return GapSolution(inst.name, start_value, [int(x) for x in start], False, seconds, maximize, "greedy",
+                       None, None, "heuristic", start_value)
+
+
 def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "exact",
               time_limit: float | None = None, seed: int | np.random.Generator | None = 0,
               search: str = "chain") -> GapSolution:
@@ -359,21 +373,13 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     """
     from mas.mip import certify, integral
 
-    if algorithm not in ("exact", "greedy"):
-        raise InputError("algorithm", algorithm, "unknown; choose exact or greedy")
-    run_search = GAP_SEARCHES.get(search)
-    if time_limit is not None and not time_limit > 0:
-        raise InputError("time limit", time_limit, "must be > 0 seconds")
+    run_search = _check_solve_options(algorithm, search, time_limit)
     begin = time.perf_counter()
     sign = -1.0 if maximize else 1.0
     start = gap_greedy(inst, maximize=maximize)
     start_value = None if start is None else inst.check(start)
     if algorithm == "greedy":
-        seconds = time.perf_counter() - begin
-        if start is None:
-            return GapSolution(inst.name, None, None, False, seconds, maximize, algorithm, None, None, "no solution")
-        return GapSolution(inst.name, start_value, [int(x) for x in start], False, seconds, maximize, algorithm,
-                           None, None, "heuristic", start_value)
+        return _heuristic_solution(inst, start, start_value, time.perf_counter() - begin, maximize)
     best, best_value = start, start_value
     bound = -sign * math.inf
 

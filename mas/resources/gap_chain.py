@@ -81,45 +81,69 @@ def gap_chain(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float 
     if clock not in ("wall", "cpu"):
         raise InputError("clock", clock, "unknown; choose wall or cpu")
     timer = time.perf_counter if clock == "wall" else time.process_time
-    rng = np.random.default_rng(seed)
-    m, n = inst.agents, inst.jobs
-    sign = -1.0 if maximize else 1.0
-    cost = sign * inst.cost.astype(float)
-    w = inst.weight.astype(float)
-    cap = inst.capacity.astype(float)
-    jobs = np.arange(n)
-    cur = np.asarray(a, dtype=np.int64).copy()
-    best, best_value = cur.copy(), float(cost[cur, jobs].sum())
-    if m < 2 or n == 0:
-        return best
-    target = None if bound is None else sign * bound
-    load = np.bincount(cur, weights=w[cur, jobs], minlength=m)
-    # one unit of excess capacity costs about what one unit of resource is worth
-    alpha0 = float(np.abs(cost).mean() / max(w.mean(), 1e-12))
-    alpha = np.full(m, alpha0)
-    tabu = np.zeros((m, n), dtype=np.int64)
-    # short: on type D a tenure of n/10 ended 20-40 units worse than n/30 after 15 CPU seconds
-    tenure = max(2, n // 30)
+    walk = _Walk(inst, a, maximize=maximize, rng=np.random.default_rng(seed), depth=depth)
+    if inst.agents < 2 or inst.jobs == 0:
+        return walk.best
+    target = None if bound is None else walk.sign * bound
     end = timer() + time_limit
-    step = since_best = last_best = 0
-    noise = 1e-7 * (float(np.abs(cost).max()) or 1.0)
-    upper = np.triu(np.ones((n, n), dtype=bool), 1)
-    elite = []
-
+    step = 0
     while True:
         step += 1
-        if max_steps is not None and step > max_steps:
+        if ((max_steps is not None and step > max_steps) or (step % 32 == 0 and timer() > end)
+                or (target is not None and walk.best_value <= target + 1e-9)
+                or (patience is not None and step - walk.last_best > patience)):
             break
-        if step % 32 == 0 and timer() > end:
-            break
-        if target is not None and best_value <= target + 1e-9:
-            break
-        if patience is not None and step - last_best > patience:
-            break
+        walk.step(step)
+    return walk.best
+
+
+class _Walk:
+    """The state of one penalised walk: assignment, loads, penalty weights, tabu list, best and elite."""
+
+    def __init__(self, inst, a, *, maximize: bool, rng: np.random.Generator, depth: int) -> None:
+        self.rng, self.depth = rng, depth
+        m, n = inst.agents, inst.jobs
+        self.sign = -1.0 if maximize else 1.0
+        self.cost = self.sign * inst.cost.astype(float)
+        self.w = inst.weight.astype(float)
+        self.cap = inst.capacity.astype(float)
+        self.jobs = np.arange(n)
+        self.cur = np.asarray(a, dtype=np.int64).copy()
+        self.best, self.best_value = self.cur.copy(), float(self.cost[self.cur, self.jobs].sum())
+        self.load = np.bincount(self.cur, weights=self.w[self.cur, self.jobs], minlength=m)
+        # one unit of excess capacity costs about what one unit of resource is worth
+        self.alpha0 = float(np.abs(self.cost).mean() / max(self.w.mean(), 1e-12)) if n else 0.0
+        self.alpha = np.full(m, self.alpha0)
+        self.tabu = np.zeros((m, n), dtype=np.int64)
+        # short: on type D a tenure of n/10 ended 20-40 units worse than n/30 after 15 CPU seconds
+        self.tenure = max(2, n // 30)
+        self.since_best = self.last_best = 0
+        self.noise = 1e-7 * (float(np.abs(self.cost).max()) or 1.0) if n else 0.0
+        self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
+        self.elite: list = []
+
+    def step(self, step: int) -> None:
+        moves = self._moves(step)
+        if not moves:
+            self.tabu[:] = 0
+            return
+        _, chain = min(moves, key=lambda t: t[0])
+        self._make(chain, step)
+        over = self._adapt_penalties()
+        self.since_best += 1
+        if not over:
+            self._record(step)
+        if self.since_best > _RESTART:
+            self._restart()
+
+    def _moves(self, step: int) -> list:
+        """The exactly priced candidates: the best few ejection chains and the best swap."""
+        cost, w, cap, alpha, load, cur, jobs = self.cost, self.w, self.cap, self.alpha, self.load, self.cur, self.jobs
+        n = jobs.size
         over0 = alpha * np.maximum(load - cap, 0.0)
         cj, wj = cost[cur, jobs], w[cur, jobs]
         lc, cc, ac, pc = load[cur], cap[cur], alpha[cur], over0[cur]
-        allowed = tabu <= step
+        allowed = self.tabu <= step
         # j leaves its agent alone / k enters agent i alone
         out = -cj + ac * np.maximum(lc - wj - cc, 0.0) - pc
         into = cost + alpha[:, None] * np.maximum(load[:, None] + w - cap[:, None], 0.0) - over0[:, None]
@@ -131,57 +155,56 @@ def gap_chain(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float 
         x = xt.T.copy()
         x[(cur[:, None] == cur[None, :]) | ~allowed[cur[None, :], jobs[:, None]]] = np.inf
         swap = x + x.T
-        swap[~upper] = np.inf
+        swap[~self.upper] = np.inf
         v0 = into.min(axis=0)
         values, links = [v0], []
-        for _ in range(depth - 1):
+        for _ in range(self.depth - 1):
             cand = x + values[-1][None, :]
             nxt = cand.argmin(axis=1)
             links.append(nxt)
             values.append(np.minimum(v0, cand[jobs, nxt]))
-        total = out + values[-1] + noise * rng.random(n)
-        moves = []
-        for j1 in np.argsort(total)[:_EXACT]:
-            chain = _chain(int(j1), values, links, v0, into)
-            if chain is not None:
-                moves.append((_price(chain, cur, cost, w, cap, alpha, load), chain))
+        total = out + values[-1] + self.noise * self.rng.random(n)
+        chains = [_chain(int(j1), values, links, v0, into) for j1 in np.argsort(total)[:_EXACT]]
         s = int(np.argmin(swap))
         if np.isfinite(swap.flat[s]):
             j, k = divmod(s, n)
-            chain = [(j, int(cur[k])), (k, int(cur[j]))]
-            moves.append((_price(chain, cur, cost, w, cap, alpha, load), chain))
-        if not moves:
-            tabu[:] = 0
-            continue
-        _, chain = min(moves, key=lambda t: t[0])
+            chains.append([(j, int(cur[k])), (k, int(cur[j]))])
+        return [(_price(c, cur, cost, w, cap, alpha, load), c) for c in chains if c is not None]
+
+    def _make(self, chain: list, step: int) -> None:
         for j, i in chain:
-            old = cur[j]
-            tabu[old, j] = step + tenure + int(rng.integers(0, 3))
-            load[old] -= w[old, j]
-            load[i] += w[i, j]
-            cur[j] = i
-        over = load > cap + 1e-9
-        # infeasible: the agents over capacity get dearer, the more the further over; feasible: all cheaper
+            old = self.cur[j]
+            self.tabu[old, j] = step + self.tenure + int(self.rng.integers(0, 3))
+            self.load[old] -= self.w[old, j]
+            self.load[i] += self.w[i, j]
+            self.cur[j] = i
+
+    def _adapt_penalties(self) -> bool:
+        """Infeasible: the agents over capacity get dearer, the more the further over; feasible: all cheaper."""
+        over = self.load > self.cap + 1e-9
         if over.any():
-            excess = np.maximum(load - cap, 0.0)
-            alpha = np.minimum(alpha * (1 + _ALPHA_STEP * excess / excess.max()), 100 * alpha0)
+            excess = np.maximum(self.load - self.cap, 0.0)
+            self.alpha = np.minimum(self.alpha * (1 + _ALPHA_STEP * excess / excess.max()), 100 * self.alpha0)
         else:
-            alpha = np.maximum(alpha * (1 - _ALPHA_STEP), 0.01 * alpha0)
-        since_best += 1
-        if not over.any():
-            value = float(cost[cur, jobs].sum())
-            if value < best_value - 1e-9:
-                best, best_value = cur.copy(), value
-                since_best, last_best = 0, step
-            if (len(elite) < _ELITE or value < elite[-1][0]) and all(value != e[0] for e in elite):
-                elite.append((value, cur.copy()))
-                elite.sort(key=lambda e: e[0])
-                del elite[_ELITE:]
-        if since_best > _RESTART:
-            cur = elite[int(rng.integers(len(elite)))][1].copy() if elite else best.copy()
-            load = np.bincount(cur, weights=w[cur, jobs], minlength=m)
-            since_best = 0
-    return best
+            self.alpha = np.maximum(self.alpha * (1 - _ALPHA_STEP), 0.01 * self.alpha0)
+        return bool(over.any())
+
+    def _record(self, step: int) -> None:
+        """A feasible assignment: a new best, and perhaps one of the elite."""
+        value = float(self.cost[self.cur, self.jobs].sum())
+        if value < self.best_value - 1e-9:
+            self.best, self.best_value = self.cur.copy(), value
+            self.since_best, self.last_best = 0, step
+        elite = self.elite
+        if (len(elite) < _ELITE or value < elite[-1][0]) and all(value != e[0] for e in elite):
+            elite.append((value, self.cur.copy()))
+            elite.sort(key=lambda e: e[0])
+            del elite[_ELITE:]
+
+    def _restart(self) -> None:
+        self.cur = self.elite[int(self.rng.integers(len(self.elite)))][1].copy() if self.elite else self.best.copy()
+        self.load = np.bincount(self.cur, weights=self.w[self.cur, self.jobs], minlength=self.cap.size)
+        self.since_best = 0
 
 
 def _chain(j1: int, values: list, links: list, v0: np.ndarray, into: np.ndarray) -> list | None:

@@ -70,13 +70,9 @@ def gap_tabu(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float =
 
     while True:
         step += 1
-        if max_steps is not None and step > max_steps:
-            break
-        if step % 64 == 0 and time.perf_counter() > end:
-            break
-        if target is not None and best_value <= target + 1e-9:
-            break
-        if patience is not None and step - last_best > patience:
+        if ((max_steps is not None and step > max_steps) or (step % 64 == 0 and time.perf_counter() > end)
+                or (target is not None and best_value <= target + 1e-9)
+                or (patience is not None and step - last_best > patience)):
             break
         wj = w[cur, jobs]
         cj = cost[cur, jobs]

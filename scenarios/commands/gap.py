@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mas import limits
 from mas.errors import InputError
+from mas.resources.algorithms import GAP_ALGORITHMS, GAP_SEARCHES
 from scenarios.commands.options import positive_float, positive_int, refuse_unless
 from scenarios.output import format_table, print_json
 
@@ -14,7 +15,7 @@ def register(sub) -> None:
                                    "assign every job to one agent within the capacities, at least (or most) cost.")
     p.add_argument("file", metavar="FILE", help="OR-Library GAP file")
     p.add_argument("--maximize", action="store_true", help="maximise the total instead of minimising it")
-    p.add_argument("--algorithm", choices=("exact", "greedy"), default="exact",
+    p.add_argument("--algorithm", choices=GAP_ALGORITHMS, default="exact",
                    help="exact (HiGHS at zero gap from a heuristic start; optimal only when proven) or greedy "
                         "(regret heuristic + shifts and swaps); default exact")
     p.add_argument("--index", type=positive_int, default=None, metavar="K",
@@ -22,7 +23,7 @@ def register(sub) -> None:
     p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
                    help="limit of the exact solver (it then also runs tabu and neighbourhood searches); "
                         "the result says 'time limit' with the bound and gap reached")
-    p.add_argument("--search", choices=("chain", "shift-swap"), default=None,
+    p.add_argument("--search", choices=GAP_SEARCHES.names(), default=None,
                    help="search phase of a time-limited exact solve: chain (ejection-chain tabu search, default) "
                         "or shift-swap (tabu search of shifts and swaps)")
     p.add_argument("--json", action="store_true", help="print JSON (an object; a list for several instances)")
