@@ -55,6 +55,7 @@ time limit says "time limit" there.
 from __future__ import annotations
 
 import functools
+import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,11 +64,17 @@ from mas.mip import Certificate, certify, integral, set_exact_gaps, set_start
 from mas.mip import add_rows as _add_rows
 from mas.mip import new_highs as _new_highs
 from mas.selection import register
+from mas.selection.branch import best_of_size
 
 #: cuts of one family added per separation round, and at most this many rounds per k
 _CUTS_PER_ROUND = 1000
 _MAX_ROUNDS = 30
 _VIOLATION = 1e-6
+#: lambda = participants: each k goes to ``mas.selection.branch`` first, with a budget of this
+#: many (nodes x agents x subtasks); once a k needs more (or the node counts of the last two k
+#: predict it will), HiGHS solves that k and every larger one (measured: n = m = 40, the tree
+#: beats HiGHS up to k = 16, HiGHS's root cuts prove most larger k at once)
+BRANCH_WORK = 400_000_000
 #: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
 _MAX_TRIANGLE_AGENTS = 150
 
@@ -411,8 +418,9 @@ def _incumbents(model):
     """``incumbent(k, lp_z)``: the best set of size k local search finds, or None if none is feasible.
 
     Starts: greedy's prefix, the last optimum found plus its best outsider,
-    and the k agents with the largest root-LP z.  Keeps the optimum of each k
-    it is told about (``incumbent.found``).
+    the k agents with the largest root-LP z, and a set of size k it was
+    handed (``incumbent.hints[k]``).  Keeps the optimum of each k it is told
+    about (``incumbent.found``); ``incumbent.order`` is greedy's order.
     """
     from mas.selection.greedy import greedy_order
     from mas.selection.local_search import improve
@@ -420,6 +428,7 @@ def _incumbents(model):
     working = model.participation == "working"
     order = greedy_order(model, working=working)
     found: dict[int, list[int]] = {}
+    hints: dict[int, list[int]] = {}
 
     def incumbent(k: int, lp_z) -> list[int] | None:
         starts = [order[:k]] if k <= len(order) else []
@@ -430,6 +439,8 @@ def _incumbents(model):
                 starts.append(min((S + [j] for j in rest), key=model.D))
         if lp_z is not None:
             starts.append(np.argsort(-np.round(lp_z, 9), kind="stable")[:k].tolist())
+        if k in hints:
+            starts.append(list(hints[k]))
         if working:  # a start with an idle member is no solution of the working program
             starts = [S for S in starts if model.evaluate(S).working == k]
         best, best_D = None, np.inf
@@ -441,6 +452,8 @@ def _incumbents(model):
         return best
 
     incumbent.found = found
+    incumbent.hints = hints
+    incumbent.order = order
     return incumbent
 
 
@@ -470,8 +483,29 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
         program.rule = model.allocate
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
+    branching = model.participation == "participants"
+    budget = max(1, BRANCH_WORK // (model.n * model.m))
+    nodes: list[int] = []
     for k in ks:
-        s, cert = program.solve(k, incumbent, time_limit)
+        began = time.perf_counter()
+        cert = None
+        if branching and len(nodes) >= 2 and nodes[-1] * nodes[-1] / max(nodes[-2], 1) > budget:
+            branching = False  # the tree grows by about this ratio per k: HiGHS will be faster from here
+        if branching:
+            found = best_of_size(model.C, model.W, k, start=incumbent(k, None), order=incumbent.order,
+                                 max_nodes=budget, deadline=None if time_limit is None else began + time_limit)
+            nodes.append(found.nodes)
+            if found.complete:
+                s = found.participants
+                cert = certify(found.D if s else None, found.bound, integer=found.integer,
+                               status=None if s else "infeasible")
+            else:
+                branching = found.nodes <= budget  # out of nodes: HiGHS from here on; out of time: this k only
+                if found.participants is not None:
+                    incumbent.hints[k] = found.participants
+        if cert is None:
+            left = None if time_limit is None else max(time_limit - (time.perf_counter() - began), 1e-3)
+            s, cert = program.solve(k, incumbent, left)
         out.certificates[k] = cert
         if s is not None:
             out[k] = s
