@@ -226,10 +226,9 @@ class _Program:
     def fixed(self) -> list:
         """The program without a size (best D over every k) as scipy LinearConstraints.
 
-        ``mas.optimum`` solves it with ``scipy.optimize.milp(c, constraints=fixed,
-        integrality=integrality, bounds=Bounds(0, 1))``, so the column bounds
-        that are not 1 and y >= z_j + z_l - 1 (implied only with the degree
-        rows) are given as rows here.
+        ``best_of_any_size`` solves it with 0..1 column bounds, so the column
+        bounds that are not 1 and y >= z_j + z_l - 1 (implied only with the
+        degree rows) are given as rows here.
         """
         from scipy.optimize import LinearConstraint
 
@@ -511,3 +510,38 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
             out[k] = s
             incumbent.found[k] = s
     return out
+
+
+def best_of_any_size(model, start: list[int], *, time_limit: float | None = None) -> tuple[list[int], Certificate]:
+    """The least-D set of any size by one MILP (the program without the size rows) at zero gap.
+
+    Parameters
+    ----------
+    model : a CostModel (lambda plays no part: the least D is the same under both counts).
+    start : a feasible set, the MIP start; the answer is never worse than it.
+    time_limit : seconds for HiGHS; past it the best set found, with its bound.
+
+    Returns
+    -------
+    (set, mas.mip.Certificate): the sorted set and what is proven about its D.
+
+    Examples
+    --------
+    >>> from mas.costs import CostModel
+    >>> S, cert = best_of_any_size(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 9], [1, 0, 0], [9, 0, 0]]), [0])
+    >>> S, cert.value, cert.optimal
+    ([1, 2], 2.0, True)
+    """
+    from mas.mip import run_highs
+
+    prog = _Program(model.C, model.W)
+    rows = prog.fixed
+    A = sp.vstack([r.A for r in rows], format="csr")
+    lo = np.concatenate([np.broadcast_to(r.lb, (r.A.shape[0],)) for r in rows])
+    hi = np.concatenate([np.broadcast_to(r.ub, (r.A.shape[0],)) for r in rows])
+    run = run_highs(prog.c, A, lo, hi, np.zeros(prog.size), np.ones(prog.size), prog.integrality,
+                    offset=prog.offset, start=prog._start(start), time_limit=time_limit, integer=prog.integer)
+    S = sorted(start) if run.x is None else [j for j in range(prog.n) if run.x[j] > 0.5]
+    if prog.D(start) < prog.D(S):
+        S = sorted(start)  # never worse than the start
+    return S, certify(prog.D(S), run.bound, integer=prog.integer, status=run.status)

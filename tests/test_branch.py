@@ -1,0 +1,106 @@
+"""The combinatorial branch and bound of one size k: exact against enumeration and against HiGHS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mas.selection.milp as milp
+from mas.costs import CostModel
+from mas.errors import InputError
+from mas.selection.branch import best_of_size
+from mas.selection.exhaustive import exhaustive
+from tests.helpers import random_costs
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 7), n=st.integers(1, 10),
+       infeasible=st.sampled_from([0.0, 0.5]), integer=st.booleans(), shuffled=st.booleans(),
+       with_start=st.booleans())
+def test_every_k_matches_exhaustive(seed, m, n, infeasible, integer, shuffled, with_start):
+    rng = np.random.default_rng(seed)
+    C, P = random_costs(rng, m, n, infeasible, integer)
+    model = CostModel(C, P)
+    best = exhaustive(model, range(1, n + 1))
+    order = rng.permutation(n).tolist() if shuffled else None
+    for k in range(1, n + 1):
+        start = best.get(k) if with_start else None  # an optimal start leaves nothing to improve
+        found = best_of_size(model.C, model.W, k, start=start, order=order)
+        assert found.complete
+        if k not in best:
+            assert found.participants is None and found.bound == np.inf
+            continue
+        assert len(found.participants) == k
+        assert found.D == pytest.approx(model.D(best[k]), abs=1e-9)
+        assert model.D(found.participants) == pytest.approx(found.D, abs=1e-9)
+        assert found.bound <= model.D(best[k])
+        if integer:
+            assert found.D == model.D(best[k]) == found.bound  # integer data: exact to the unit
+
+
+def test_near_ties_of_integer_data_are_resolved_exactly():
+    # D values a unit apart on a large scale: pruning "cannot beat the incumbent by 1" must not lose one
+    rng = np.random.default_rng(3)
+    C = 100_000 + rng.integers(0, 4, (8, 12)).astype(float)
+    P = rng.integers(0, 3, (12, 12)).astype(float) * 10_000
+    np.fill_diagonal(P, 0.0)
+    model = CostModel(C, P)
+    best = exhaustive(model, range(1, 13))
+    for k in range(1, 13):
+        found = best_of_size(model.C, model.W, k, start=list(range(k)))
+        assert found.D == model.D(best[k]) and found.integer
+
+
+def test_a_node_budget_stops_the_search_without_claiming_it_finished():
+    C, P = random_costs(np.random.default_rng(7), 14, 16, 0.0, True)
+    model = CostModel(C, P)
+    found = best_of_size(model.C, model.W, 6, max_nodes=3)
+    assert not found.complete and found.bound == -np.inf and found.nodes > 3
+    if found.participants is not None:
+        assert model.D(found.participants) == found.D
+    full = best_of_size(model.C, model.W, 6)
+    assert full.complete and full.nodes > found.nodes
+
+
+def test_k_outside_one_to_n_is_an_input_error():
+    with pytest.raises(InputError, match="k = 4"):
+        best_of_size(np.ones((2, 3)), np.zeros((3, 3)), 4)
+
+
+@pytest.mark.parametrize("integer", [True, False])
+def test_agrees_with_highs_alone_at_n_16(integer):
+    # exact against exact: the tree for every k, then HiGHS for every k (the tree's budget set to 0)
+    C, P = random_costs(np.random.default_rng(11), 16, 16, 0.1, integer)
+    model = CostModel(C, P)
+    tree = {k: best_of_size(model.C, model.W, k) for k in range(1, 17)}
+    saved = milp.BRANCH_WORK
+    try:
+        milp.BRANCH_WORK = 0
+        highs = milp.milp_strategy(model, range(1, 17))
+    finally:
+        milp.BRANCH_WORK = saved
+    for k in range(1, 17):
+        assert tree[k].complete
+        if k not in highs:
+            assert tree[k].participants is None
+            continue
+        assert tree[k].D == pytest.approx(model.D(highs[k]), abs=1e-7)
+        assert highs.certificates[k].optimal
+
+
+def test_milp_strategy_hands_larger_k_to_highs_once_the_tree_outgrows_its_budget(monkeypatch):
+    C, P = random_costs(np.random.default_rng(5), 14, 14, 0.0, False)
+    model = CostModel(C, P)
+    best = exhaustive(model, range(1, 15))
+    calls = []
+    solve = milp._Program.solve
+    monkeypatch.setattr(milp._Program, "solve", lambda self, k, *a: calls.append(k) or solve(self, k, *a))
+    monkeypatch.setattr(milp, "BRANCH_WORK", 30 * 14 * 14)  # 30 nodes: k = 7 needs 64
+    found = milp.milp_strategy(model, range(1, 15))
+    assert calls and calls == list(range(calls[0], 15))  # from the first k over budget on, HiGHS only
+    assert calls[0] > 1
+    for k in range(1, 15):
+        assert model.D(found[k]) == pytest.approx(model.D(best[k]))
+        assert found.certificates[k].optimal and found.certificates[k].gap == 0.0
