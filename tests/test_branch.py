@@ -18,8 +18,8 @@ from tests.helpers import random_costs
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 7), n=st.integers(1, 10),
        infeasible=st.sampled_from([0.0, 0.5]), integer=st.booleans(), shuffled=st.booleans(),
-       with_start=st.booleans())
-def test_every_k_matches_exhaustive(seed, m, n, infeasible, integer, shuffled, with_start):
+       with_start=st.booleans(), removing=st.sampled_from([None, False, True]))
+def test_every_k_matches_exhaustive(seed, m, n, infeasible, integer, shuffled, with_start, removing):
     rng = np.random.default_rng(seed)
     C, P = random_costs(rng, m, n, infeasible, integer)
     model = CostModel(C, P)
@@ -27,7 +27,7 @@ def test_every_k_matches_exhaustive(seed, m, n, infeasible, integer, shuffled, w
     order = rng.permutation(n).tolist() if shuffled else None
     for k in range(1, n + 1):
         start = best.get(k) if with_start else None  # an optimal start leaves nothing to improve
-        found = best_of_size(model.C, model.W, k, start=start, order=order)
+        found = best_of_size(model.C, model.W, k, start=start, order=order, removing=removing)
         assert found.complete
         if k not in best:
             assert found.participants is None and found.bound == np.inf
@@ -49,19 +49,21 @@ def test_near_ties_of_integer_data_are_resolved_exactly():
     model = CostModel(C, P)
     best = exhaustive(model, range(1, 13))
     for k in range(1, 13):
-        found = best_of_size(model.C, model.W, k, start=list(range(k)))
-        assert found.D == model.D(best[k]) and found.integer
+        for removing in (False, True):
+            found = best_of_size(model.C, model.W, k, start=list(range(k)), removing=removing)
+            assert found.D == model.D(best[k]) and found.integer
 
 
 def test_a_node_budget_stops_the_search_without_claiming_it_finished():
     C, P = random_costs(np.random.default_rng(7), 14, 16, 0.0, True)
     model = CostModel(C, P)
-    found = best_of_size(model.C, model.W, 6, max_nodes=3)
-    assert not found.complete and found.bound == -np.inf and found.nodes > 3
-    if found.participants is not None:
-        assert model.D(found.participants) == found.D
-    full = best_of_size(model.C, model.W, 6)
-    assert full.complete and full.nodes > found.nodes
+    for k in (6, 11):  # by adding, by leaving out
+        found = best_of_size(model.C, model.W, k, max_nodes=3)
+        assert not found.complete and found.bound == -np.inf and found.nodes > 3
+        if found.participants is not None:
+            assert model.D(found.participants) == found.D
+        full = best_of_size(model.C, model.W, k)
+        assert full.complete and full.nodes > found.nodes
 
 
 def test_k_outside_one_to_n_is_an_input_error():
@@ -70,17 +72,14 @@ def test_k_outside_one_to_n_is_an_input_error():
 
 
 @pytest.mark.parametrize("integer", [True, False])
-def test_agrees_with_highs_alone_at_n_16(integer):
-    # exact against exact: the tree for every k, then HiGHS for every k (the tree's budget set to 0)
+def test_agrees_with_highs_alone_at_n_16(integer, monkeypatch):
+    # exact against exact: the tree for every k, then HiGHS for every k (no k left to the tree)
     C, P = random_costs(np.random.default_rng(11), 16, 16, 0.1, integer)
     model = CostModel(C, P)
     tree = {k: best_of_size(model.C, model.W, k) for k in range(1, 17)}
-    saved = milp.BRANCH_WORK
-    try:
-        milp.BRANCH_WORK = 0
-        highs = milp.milp_strategy(model, range(1, 17))
-    finally:
-        milp.BRANCH_WORK = saved
+    monkeypatch.setattr(milp, "_branch", lambda model, program, ks, *args, **kwargs: ks)
+    highs = milp.milp_strategy(model, range(1, 17))
+    assert len(highs.certificates) == 16
     for k in range(1, 17):
         assert tree[k].complete
         if k not in highs:
@@ -90,17 +89,33 @@ def test_agrees_with_highs_alone_at_n_16(integer):
         assert highs.certificates[k].optimal
 
 
-def test_milp_strategy_hands_larger_k_to_highs_once_the_tree_outgrows_its_budget(monkeypatch):
+def test_milp_strategy_leaves_the_middle_k_to_highs_once_the_trees_outgrow_their_budget(monkeypatch):
+    # small k by adding agents upward, large k by leaving agents out downward, HiGHS in between
     C, P = random_costs(np.random.default_rng(5), 14, 14, 0.0, False)
     model = CostModel(C, P)
     best = exhaustive(model, range(1, 15))
     calls = []
     solve = milp._Program.solve
     monkeypatch.setattr(milp._Program, "solve", lambda self, k, *a: calls.append(k) or solve(self, k, *a))
-    monkeypatch.setattr(milp, "BRANCH_WORK", 30 * 14 * 14)  # 30 nodes: k = 7 needs 64
+    monkeypatch.setattr(milp, "BRANCH_WORK", 30 * 14 * 14)  # 30 nodes: k = 7 needs 64 by adding
     found = milp.milp_strategy(model, range(1, 15))
-    assert calls and calls == list(range(calls[0], 15))  # from the first k over budget on, HiGHS only
-    assert calls[0] > 1
+    assert calls and calls == list(range(calls[0], calls[-1] + 1))
+    assert 1 < calls[0] and calls[-1] < 14
     for k in range(1, 15):
         assert model.D(found[k]) == pytest.approx(model.D(best[k]))
         assert found.certificates[k].optimal and found.certificates[k].gap == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), integer=st.booleans(), infeasible=st.sampled_from([0.0, 0.4]))
+def test_adding_and_leaving_out_agree_at_n_12(seed, integer, infeasible):
+    C, P = random_costs(np.random.default_rng(seed), 9, 12, infeasible, integer)
+    model = CostModel(C, P)
+    for k in range(1, 13):
+        up = best_of_size(model.C, model.W, k, removing=False)
+        down = best_of_size(model.C, model.W, k, removing=True)
+        assert up.complete and down.complete
+        assert (up.participants is None) == (down.participants is None)
+        if up.participants is not None:
+            assert up.D == pytest.approx(down.D, abs=1e-9)
+            assert model.D(down.participants) == pytest.approx(down.D, abs=1e-9)

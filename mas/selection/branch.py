@@ -88,7 +88,7 @@ class Branched:
 
 def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | None = None,
                  order: list[int] | None = None, max_nodes: int | None = None,
-                 deadline: float | None = None) -> Branched:
+                 deadline: float | None = None, removing: bool | None = None) -> Branched:
     """The least-D set of size k over agents with costs ``C`` (m x n) and pair costs ``W`` (n x n).
 
     Parameters
@@ -125,6 +125,10 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
         raise InputError("k", k, f"a set size must be in 1..{n}")
     integer = integral(C, W)
     order = np.arange(n) if order is None else np.asarray(order, dtype=np.intp)
+    if removing is None:
+        removing = 2 * k > n
+    if removing:
+        order = order[::-1]  # likely outsiders first
     finite = np.isfinite(C)
     Cm = _cover_cost(C, W)  # inf as a cost above any feasible D: sums stay finite
     big = None if finite.all() else float(Cm[~finite].min())
@@ -138,11 +142,11 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
         best_set = np.sort(pos)
 
     def threshold() -> float:
-        # prune a bound at or above this: no completion improves on the incumbent
-        if not np.isfinite(best):
-            return np.inf
-        return best - 1.0 + 1e-6 if integer else best - REL_MARGIN * max(1.0, abs(best))
+        return _threshold(best, integer)
 
+    if removing:
+        best_set, best, complete, nodes = _by_removal(Ct, Wo, n - k, best_set, best, integer, max_nodes, deadline)
+        return _result(order, best_set, best, big, integer, complete, nodes)
     if k == 1:
         D = Ct.sum(axis=1)
         j = int(D.argmin())
@@ -195,6 +199,98 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
             if keep.size:
                 stack.append((np.c_[members[pp[keep]], ff[keep]], c_cur[keep], c_pair[keep], c_t[keep]))
     return _result(order, best_set, best, big, integer, not stack, nodes)
+
+
+def _threshold(best: float, integer: bool) -> float:
+    """Bounds at or above this are pruned: no completion improves on the incumbent ``best``."""
+    if not np.isfinite(best):
+        return np.inf
+    return best - 1.0 + 1e-6 if integer else best - REL_MARGIN * max(1.0, abs(best))
+
+
+def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
+    """The search over the q agents left out (for k > n/2: a shallower tree), on reordered data.
+
+    A node is a set Q already left out of T = all - Q, its children leave out
+    one more later agent.  Leaving out R (|R| = r, later agents) raises
+    execution by at least the sum of the single raises  e_g = sum_i [g is the
+    unique cheapest of T on i] (second cheapest - cheapest)  (a subtask's cost
+    rises only when its cheapest goes, and then by at least this), and
+
+        pairs(T - R) = pairs(T) - sum_{g in R} W[g, T] + pairs(R),
+
+    so  D(T - R) >= D(T) + (sum of the r smallest  e_g - W[g, T] + h_g(r)),
+    exact at r = 1.  Returns (best positions, D, complete, nodes).
+    """
+    n, m = Ct.shape
+    agents = np.arange(n)
+    _, half = _suffix_tables(Ct, W, q)
+    top = np.argsort(Ct, axis=0, kind="stable")[: q + 2].T  # (m, q + 2): each subtask's cheapest agents
+    vals = np.take_along_axis(Ct.T, top, axis=1)
+    row = W.sum(axis=1)
+    whole = row.sum() / 2.0
+    nodes = 0
+
+    def leaf(out):
+        return np.setdiff1d(agents, out)
+
+    if q == 0:
+        D = float(Ct.min(axis=0).sum() + whole)
+        if D < best:
+            best, best_set = D, agents.copy()
+        return best_set, best, True, 1
+    # (left-out sets, W[g, left out] per agent g, pairs(T)) batches
+    stack = [(np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, whole))]
+    step = max(1, BATCH_ENTRIES // (n * m))
+    while stack:
+        if (max_nodes is not None and nodes > max_nodes) or (deadline is not None and time.perf_counter() > deadline):
+            break
+        out, t_out, pair = stack.pop()
+        d = out.shape[1]
+        r = q - d - 1  # still to leave out after the child's agent
+        last = out[:, -1] if d else np.full(out.shape[0], -1)
+        p, f = np.nonzero((agents > last[:, None]) & (agents <= n - 1 - r))
+        nodes += out.shape[0]
+        for lo in range(0, p.size, step):
+            pp, ff = p[lo:lo + step], f[lo:lo + step]
+            c_out = np.c_[out[pp], ff]
+            c_pair = pair[pp] - (row[ff] - t_out[pp, ff])
+            if r == 0:
+                removed = np.zeros((pp.size, n), dtype=bool)
+                removed[np.arange(pp.size)[:, None], c_out] = True
+                inside = ~removed[:, top]  # (N, m, q + 2)
+                first = inside.argmax(axis=2)
+                D = np.take_along_axis(vals[None], first[..., None], axis=2)[..., 0].sum(axis=1) + c_pair
+                i = int(D.argmin())
+                if D[i] < _threshold(best, integer):
+                    best, best_set = float(D[i]), leaf(c_out[i])
+                continue
+            c_t = t_out[pp] + W[ff]
+            removed = np.zeros((pp.size, n), dtype=bool)
+            removed[np.arange(pp.size)[:, None], c_out] = True
+            inside = ~removed[:, top]
+            first = inside.argmax(axis=2)
+            inside[np.arange(pp.size)[:, None], np.arange(m)[None], first] = False
+            second = inside.argmax(axis=2)
+            low = np.take_along_axis(vals[None], first[..., None], axis=2)[..., 0]
+            rise = np.take_along_axis(vals[None], second[..., None], axis=2)[..., 0] - low
+            who = np.take_along_axis(top[None], first[..., None], axis=2)[..., 0]  # (N, m) the cheapest
+            flat = (np.arange(pp.size)[:, None] * n + who).ravel()
+            e = np.bincount(flat, weights=rise.ravel(), minlength=pp.size * n).reshape(pp.size, n)
+            one = np.where(agents > ff[:, None], e - (row - c_t) + half[ff + 1, :, r - 1], np.inf)
+            base = low.sum(axis=1) + c_pair
+            if r == 1:  # exact: the best last agent to leave out of each child
+                g = one.argmin(axis=1)
+                D = base + one[np.arange(g.size), g]
+                i = int(D.argmin())
+                if D[i] < _threshold(best, integer):
+                    best, best_set = float(D[i]), leaf(np.r_[c_out[i], g[i]])
+                continue
+            bound = base + np.partition(one, r - 1, axis=1)[:, :r].sum(axis=1)
+            keep = np.flatnonzero(bound < _threshold(best, integer))
+            if keep.size:
+                stack.append((c_out[keep], c_t[keep], c_pair[keep]))
+    return best_set, best, not stack, nodes
 
 
 def _result(order, best_set, best, big, integer, complete, nodes) -> Branched:

@@ -416,8 +416,8 @@ class MilpSets(dict):
 def _incumbents(model):
     """``incumbent(k, lp_z)``: the best set of size k local search finds, or None if none is feasible.
 
-    Starts: greedy's prefix, the last optimum found plus its best outsider,
-    the k agents with the largest root-LP z, and a set of size k it was
+    Starts: greedy's prefix, the optimum of k - 1 plus its best outsider,
+    that of k + 1 less its best member to drop, the k agents with the largest root-LP z, and a set of size k it was
     handed (``incumbent.hints[k]``).  Keeps the optimum of each k it is told
     about (``incumbent.found``); ``incumbent.order`` is greedy's order.
     """
@@ -436,6 +436,9 @@ def _incumbents(model):
             rest = [j for j in range(model.n) if j not in S]
             if rest:
                 starts.append(min((S + [j] for j in rest), key=model.D))
+        if k + 1 in found:  # sizes solved downward (``mas.selection.branch`` by removal)
+            S = found[k + 1]
+            starts.append(min(([j for j in S if j != out] for out in S), key=model.D))
         if lp_z is not None:
             starts.append(np.argsort(-np.round(lp_z, 9), kind="stable")[:k].tolist())
         if k in hints:
@@ -482,34 +485,51 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
         program.rule = model.allocate
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
-    branching = model.participation == "participants"
+    left = list(ks)
+    if model.participation == "participants":
+        left = _branch(model, program, left, incumbent, out, time_limit, removing=False)  # small k upward
+        left = _branch(model, program, left[::-1], incumbent, out, time_limit, removing=True)[::-1]  # large k down
+    for k in left:
+        _keep(out, incumbent, k, *program.solve(k, incumbent, time_limit))
+    return out
+
+
+def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
+    out.certificates[k] = cert
+    if s is not None:
+        out[k] = s
+        incumbent.found[k] = s
+
+
+def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *, removing: bool) -> list[int]:
+    """Solve ``ks`` in their order by ``mas.selection.branch`` until one outgrows the budget; the ks left.
+
+    A k stopped by the node budget (or predicted to need more: node counts
+    grow by about the same ratio from one k to the next) and every k after it
+    are left to HiGHS; a k stopped by ``time_limit`` goes to HiGHS alone (with
+    what the search found as a start, and the time that is left).
+    """
     budget = max(1, BRANCH_WORK // (model.n * model.m))
     nodes: list[int] = []
-    for k in ks:
+    for i, k in enumerate(ks):
+        if len(nodes) >= 2 and nodes[-1] * nodes[-1] / max(nodes[-2], 1) > budget:
+            return ks[i:]
         began = time.perf_counter()
-        cert = None
-        if branching and len(nodes) >= 2 and nodes[-1] * nodes[-1] / max(nodes[-2], 1) > budget:
-            branching = False  # the tree grows by about this ratio per k: HiGHS will be faster from here
-        if branching:
-            found = best_of_size(model.C, model.W, k, start=incumbent(k, None), order=incumbent.order,
-                                 max_nodes=budget, deadline=None if time_limit is None else began + time_limit)
-            nodes.append(found.nodes)
-            if found.complete:
-                s = found.participants
-                cert = certify(found.D if s else None, found.bound, integer=found.integer,
-                               status=None if s else "infeasible")
-            else:
-                branching = found.nodes <= budget  # out of nodes: HiGHS from here on; out of time: this k only
-                if found.participants is not None:
-                    incumbent.hints[k] = found.participants
-        if cert is None:
-            left = None if time_limit is None else max(time_limit - (time.perf_counter() - began), 1e-3)
-            s, cert = program.solve(k, incumbent, left)
-        out.certificates[k] = cert
-        if s is not None:
-            out[k] = s
-            incumbent.found[k] = s
-    return out
+        found = best_of_size(model.C, model.W, k, start=incumbent(k, None), order=incumbent.order, max_nodes=budget,
+                             deadline=None if time_limit is None else began + time_limit, removing=removing)
+        nodes.append(found.nodes)
+        if found.complete:
+            s = found.participants
+            _keep(out, incumbent, k, s, certify(found.D if s else None, found.bound, integer=found.integer,
+                                                status=None if s else "infeasible"))
+            continue
+        if found.participants is not None:
+            incumbent.hints[k] = found.participants
+        if found.nodes > budget:
+            return ks[i:]
+        limit = max(time_limit - (time.perf_counter() - began), 1e-3)
+        _keep(out, incumbent, k, *program.solve(k, incumbent, limit))
+    return []
 
 
 def best_of_any_size(model, start: list[int], *, time_limit: float | None = None) -> tuple[list[int], Certificate]:
