@@ -504,10 +504,11 @@ def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
 def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *, removing: bool) -> list[int]:
     """Solve ``ks`` in their order by ``mas.selection.branch`` until one outgrows the budget; the ks left.
 
-    A k stopped by the node budget (or predicted to need more: node counts
-    grow by about the same ratio from one k to the next) and every k after it
-    are left to HiGHS; a k stopped by ``time_limit`` goes to HiGHS alone (with
-    what the search found as a start, and the time that is left).
+    A k stopped by the node budget or by ``time_limit`` goes to HiGHS with what
+    the search found as a start and the time that is left; after a k stopped
+    by the budget (or when the last two node counts predict the next k needs
+    more: they grow by about the same ratio from one k to the next) the ks
+    left are returned for HiGHS.
     """
     budget = max(1, BRANCH_WORK // (model.n * model.m))
     nodes: list[int] = []
@@ -525,10 +526,10 @@ def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, t
             continue
         if found.participants is not None:
             incumbent.hints[k] = found.participants
-        if found.nodes > budget:
-            return ks[i:]
-        limit = max(time_limit - (time.perf_counter() - began), 1e-3)
+        limit = None if time_limit is None else max(time_limit - (time.perf_counter() - began), 1e-3)
         _keep(out, incumbent, k, *program.solve(k, incumbent, limit))
+        if found.nodes > budget:
+            return ks[i + 1:]
     return []
 
 
