@@ -87,6 +87,8 @@ _VIOLATION = 1e-6
 #: predict it will), HiGHS solves that k and every larger one (measured: n = m = 40, the tree
 #: beats HiGHS up to k = 16, HiGHS's root cuts prove most larger k at once)
 BRANCH_WORK = 400_000_000
+#: above this many agents HiGHS solves every k (the trees' pair tables take n^3 / 2 floats)
+BRANCH_MAX_AGENTS = 150
 #: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
 _MAX_TRIANGLE_AGENTS = 150
 
@@ -499,7 +501,7 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
     left = list(ks)
-    if model.participation == "participants":
+    if model.participation == "participants" and model.n <= BRANCH_MAX_AGENTS:
         left = _branch(model, program, left, incumbent, out, time_limit, removing=False)  # small k upward
         left = _branch(model, program, left[::-1], incumbent, out, time_limit, removing=True)[::-1]  # large k down
     for k in left:
