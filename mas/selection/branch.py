@@ -176,21 +176,19 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
         step = max(1, BATCH_ENTRIES // (n * m))
         for lo in range(0, p.size, step):
             pp, ff = p[lo:lo + step], f[lo:lo + step]
-            c_cur = np.minimum(cur[pp], Ct[ff])
+            hr = half[ff + 1, :, r - 1]  # inf up to ff: only later agents can complete a child
             c_pair = pair[pp] + t[pp, ff]
-            c_t = t[pp] + Wo[ff]
-            later = agents > ff[:, None]
-            hr = half[ff + 1, :, r - 1]
-            if r > 1:  # the cheap bound first: the savings are computed only for what it keeps
-                spread = np.where(later, c_t + hr, np.inf)
-                cheap = (np.minimum(c_cur, sufmin[ff + 1]).sum(axis=1) + c_pair
-                         + np.partition(spread, r - 1, axis=1)[:, :r].sum(axis=1))
+            if r > 1:  # the cheap bound first: the rest is computed only for what it keeps
+                # the child's set plus every agent after ff covers at min(parent, agents >= ff)
+                cheap = (np.minimum(cur[pp], sufmin[ff]).sum(axis=1) + c_pair
+                         + np.partition(t[pp] + Wo[ff] + hr, r - 1, axis=1)[:, :r].sum(axis=1))
                 keep = np.flatnonzero(cheap < threshold())
-                pp, ff, c_cur, c_pair, c_t = pp[keep], ff[keep], c_cur[keep], c_pair[keep], c_t[keep]
-                later, hr = later[keep], hr[keep]
+                pp, ff, c_pair, hr = pp[keep], ff[keep], c_pair[keep], hr[keep]
+            c_cur = np.minimum(cur[pp], Ct[ff])
+            c_t = t[pp] + Wo[ff]
             E = c_cur.sum(axis=1)
             saving = np.maximum(c_cur[:, None, :] - Ct[None, :, :], 0.0).sum(axis=2)
-            one = np.where(later, c_t - saving + hr, np.inf)
+            one = c_t - saving + hr
             if r == 1:  # exact: the best last agent of each child
                 g = one.argmin(axis=1)
                 D = E + c_pair + one[np.arange(g.size), g]
@@ -244,13 +242,13 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
         if D < best:
             best, best_set = D, agents.copy()
         return best_set, best, True, 1
-    # (left-out sets, W[g, left out] per agent g, pairs(T)) batches
-    stack = [(np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, whole))]
+    # (left-out sets, W[g, left out] per agent g, pairs(T), execution of T) batches
+    stack = [(np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, whole), Ct.min(axis=0).sum(keepdims=True))]
     step = max(1, BATCH_ENTRIES // (n * m))
     while stack:
         if (max_nodes is not None and nodes > max_nodes) or (deadline is not None and time.perf_counter() > deadline):
             break
-        out, t_out, pair = stack.pop()
+        out, t_out, pair, E = stack.pop()
         d = out.shape[1]
         r = q - d - 1  # still to leave out after the child's agent
         last = out[:, -1] if d else np.full(out.shape[0], -1)
@@ -258,8 +256,14 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
         nodes += out.shape[0]
         for lo in range(0, p.size, step):
             pp, ff = p[lo:lo + step], f[lo:lo + step]
-            c_out = np.c_[out[pp], ff]
             c_pair = pair[pp] - (row[ff] - t_out[pp, ff])
+            if r > 0:  # the cheap bound first (execution never falls when agents leave)
+                c_t = t_out[pp] + W[ff]
+                hr = half[ff + 1, :, r - 1] - (row - c_t)  # inf up to ff
+                cheap = E[pp] + c_pair + np.partition(hr, r - 1, axis=1)[:, :r].sum(axis=1)
+                keep = np.flatnonzero(cheap < _threshold(best, integer))
+                pp, ff, c_pair, c_t, hr = pp[keep], ff[keep], c_pair[keep], c_t[keep], hr[keep]
+            c_out = np.c_[out[pp], ff]
             if r == 0:
                 removed = np.zeros((pp.size, n), dtype=bool)
                 removed[np.arange(pp.size)[:, None], c_out] = True
@@ -270,7 +274,8 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
                 if D[i] < _threshold(best, integer):
                     best, best_set = float(D[i]), leaf(c_out[i])
                 continue
-            c_t = t_out[pp] + W[ff]
+            if pp.size == 0:
+                continue
             removed = np.zeros((pp.size, n), dtype=bool)
             removed[np.arange(pp.size)[:, None], c_out] = True
             inside = ~removed[:, top]
@@ -282,8 +287,9 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
             who = np.take_along_axis(top[None], first[..., None], axis=2)[..., 0]  # (N, m) the cheapest
             flat = (np.arange(pp.size)[:, None] * n + who).ravel()
             e = np.bincount(flat, weights=rise.ravel(), minlength=pp.size * n).reshape(pp.size, n)
-            one = np.where(agents > ff[:, None], e - (row - c_t) + half[ff + 1, :, r - 1], np.inf)
-            base = low.sum(axis=1) + c_pair
+            one = e + hr
+            c_E = low.sum(axis=1)
+            base = c_E + c_pair
             if r == 1:  # exact: the best last agent to leave out of each child
                 g = one.argmin(axis=1)
                 D = base + one[np.arange(g.size), g]
@@ -294,7 +300,7 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
             bound = base + np.partition(one, r - 1, axis=1)[:, :r].sum(axis=1)
             keep = np.flatnonzero(bound < _threshold(best, integer))
             if keep.size:
-                stack.append((c_out[keep], c_t[keep], c_pair[keep]))
+                stack.append((c_out[keep], c_t[keep], c_pair[keep], c_E[keep]))
     return best_set, best, not stack, nodes
 
 

@@ -86,7 +86,7 @@ _VIOLATION = 1e-6
 #: many (nodes x agents x subtasks); once a k needs more (or the node counts of the last two k
 #: predict it will), HiGHS solves that k and every larger one (measured: n = m = 40, the tree
 #: beats HiGHS up to k = 16, HiGHS's root cuts prove most larger k at once)
-BRANCH_WORK = 400_000_000
+BRANCH_WORK = 560_000_000
 #: above this many agents HiGHS solves every k (the trees' pair tables take n^3 / 2 floats)
 BRANCH_MAX_AGENTS = 150
 #: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
