@@ -28,10 +28,11 @@ better than the incumbent -- for integer data by at least 1 (every D is then
 an integer), else by more than a 1e-9 relative margin (inside ``mas.mip``'s
 tolerance, which the certificate states).  On ``benchmarks/bench_costs.py
 --part milp``'s n = m = 40 it beats HiGHS (the MILP of ``mas.selection.milp``)
-up to k = 16 adding and from k = 25 leaving out; 150,000 nodes take about
-2 s.  Tried: the cheap every-later-agent bound first and the savings only on
-what it keeps (k = 12: 6.0 -> 0.48 s, same nodes); greedy's order expands
-the fewest nodes of the orders tried (index, column sums, start first).
+up to k = 17 adding and from k = 23 leaving out; 100,000 nodes take about
+1-1.3 s CPU.  Tried: a cheap bound first and the full one only on what it
+keeps (adding, k = 12: 6.0 -> 0.48 s; leaving out, k = 25: 5.9 -> 1.3 s;
+same nodes); greedy's order expands the fewest nodes of the orders tried
+(index, column sums, start first).
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ leaving agents out, each until a k needs more than ``BRANCH_WORK`` (nodes x
 agents x subtasks; node counts grow by a steady ratio per k, so the next k's
 is predicted); the k in between go to the MILP below, the k before and after
 them are already proven.  ``benchmarks/bench_costs.py --part milp``, n = m =
-40 every k (CPU seconds): HiGHS alone 159, with the trees 40 (upward k <= 16,
-downward k >= 25); n = m = 30: 21 -> 1.7, every k by the trees.  Under
+40 every k (CPU seconds): HiGHS alone 136-159, with the trees 32 (upward
+k <= 17, downward k >= 23, HiGHS k = 18..22); n = m = 30: 20 -> 1.6, every k
+by the trees.  Under
 lambda = working every k is the MILP (the trees know no allocation rule).
 
 The MILP, solved by HiGHS (highspy):
@@ -82,10 +83,8 @@ from mas.selection.branch import best_of_size
 _CUTS_PER_ROUND = 1000
 _MAX_ROUNDS = 30
 _VIOLATION = 1e-6
-#: lambda = participants: each k goes to ``mas.selection.branch`` first, with a budget of this
-#: many (nodes x agents x subtasks); once a k needs more (or the node counts of the last two k
-#: predict it will), HiGHS solves that k and every larger one (measured: n = m = 40, the tree
-#: beats HiGHS up to k = 16, HiGHS's root cuts prove most larger k at once)
+#: lambda = participants: each tree's budget per k, in nodes x agents x subtasks (n = m = 40:
+#: 350,000 nodes, about 3-4 s CPU; HiGHS takes 0.5-7 s for a k in the middle, measured)
 BRANCH_WORK = 560_000_000
 #: above this many agents HiGHS solves every k (the trees' pair tables take n^3 / 2 floats)
 BRANCH_MAX_AGENTS = 150
