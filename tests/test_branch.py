@@ -120,3 +120,26 @@ def test_adding_and_leaving_out_agree_at_n_12(seed, integer, infeasible):
         if up.participants is not None:
             assert up.D == pytest.approx(down.D, abs=1e-9)
             assert model.D(down.participants) == pytest.approx(down.D, abs=1e-9)
+
+
+# D of every k on benchmarks/bench_costs.py's n = m = 30 instance, as HiGHS alone proved them
+# (the strategy before the trees, 2026-12-02): issue 12's n = 30 example, pinned
+HIGHS_N30 = [148.0, 87.85545794030674, 81.07807644705007, 94.22448372571517, 118.02715030838542,
+             154.78323552420557, 203.58840834737674, 264.15186240172505, 335.5505214864761, 425.15098020292464,
+             524.2253065532645, 635.8848886189908, 757.5568369170215, 888.8075077489319, 1030.9866315416643,
+             1184.4544153205816, 1354.44841372674, 1537.6249232654368, 1729.4853236613144, 1934.4055036907118,
+             2151.929048581293, 2382.459780228194, 2622.9936954564764, 2883.2166584047773, 3155.8907980086587,
+             3437.214846123044, 3728.8503810075003, 4040.0470354932545, 4374.4859508376385, 4727.95849592336]
+
+
+def test_issue_12_instance_at_n_30_every_k_as_highs_proved_it():
+    rng = np.random.default_rng(0)
+    C = rng.integers(1, 11, (30, 30)).astype(float)
+    P = rng.uniform(1, 10, (30, 30))
+    np.fill_diagonal(P, 0.0)
+    model = CostModel(C, P)
+    found = milp.milp_strategy(model, range(1, 31))
+    assert [model.D(found[k]) for k in range(1, 31)] == pytest.approx(HIGHS_N30, abs=1e-6)
+    for k, cert in found.certificates.items():
+        assert cert.optimal and cert.gap == 0.0 and cert.status == "optimal"
+        assert cert.value == pytest.approx(HIGHS_N30[k - 1], abs=1e-6) and cert.bound == cert.value
