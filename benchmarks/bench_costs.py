@@ -3,9 +3,9 @@
     python benchmarks/bench_costs.py            # everything (about 3 minutes)
     python benchmarks/bench_costs.py --quick    # skips the n = 24 exhaustive and the n = 30 MILP
     python benchmarks/bench_costs.py --lambda   # only the lambda = working sweeps (about 2 minutes)
-    python benchmarks/bench_costs.py --part milp              # issue 12's MILP targets, n = m = 30 and 40 (about 1.5 min)
-    python benchmarks/bench_costs.py --part milp --baseline   # ... and HiGHS alone at n = 40 too (about 3 more)
-    python benchmarks/bench_costs.py --part milp --variants   # ... and two more n = 30 instances (about 2 more)
+    python benchmarks/bench_costs.py --part milp              # issue 12's MILP targets, n = m = 30, 40 (~1 min)
+    python benchmarks/bench_costs.py --part milp --baseline   # ... and HiGHS alone at n = 40 (~3 min more)
+    python benchmarks/bench_costs.py --part milp --variants   # ... and two more n = 30 instances (~1 min more)
 
 Prints one line per measurement: what, seconds, the baseline's seconds, ratio, target.
 """
@@ -144,7 +144,7 @@ def bench_milp(full: bool) -> None:
 
 def highs_alone(model: CostModel, ks) -> dict:
     """``milp_strategy`` with no k left to the branch and bound: the MILP strategy before issue 12's change."""
-    import mas.selection.milp as milp
+    from mas.selection import milp
 
     saved = milp._branch
     milp._branch = lambda model, program, ks, *args, **kwargs: ks
@@ -178,7 +178,8 @@ def variant(n: int, kind: str, seed: int = 0) -> CostModel:
 
 def bench_milp_targets(baseline_40: bool, variants: bool) -> None:
     """Issue 12: every k exact at n = m = 30 (<= 10 s) and 40 (<= 120 s), beside HiGHS alone."""
-    print(f"{'MILP, every k':<40} {'wall':>9} {'CPU':>9} {'load':>5}   {'HiGHS alone: wall / CPU (load)':>36}  {'CPU ratio':>9}")
+    print(f"{'MILP, every k':<40} {'wall':>9} {'CPU':>9} {'load':>5}   "
+          f"{'HiGHS alone: wall / CPU (load)':>36}  {'CPU ratio':>9}")
     cases = [(30, "target <= 10 s", instance(30, 30)), (40, "target <= 120 s", instance(40, 40))]
     if variants:
         cases += [(30, kind, variant(30, kind)) for kind in ("real C", "20% cannot")]
@@ -194,8 +195,8 @@ def bench_milp_targets(baseline_40: bool, variants: bool) -> None:
             assert all(abs(model.D(sets[k]) - model.D(plain[k])) <= 1e-6 for k in sets)  # exact against exact
             base = f"{b_wall:8.1f}s / {b_cpu:6.1f}s (load {b_load:.1f})"
             ratio = f"{b_cpu / cpu:5.1f}x"
-        print(f"{'n = m = ' + str(n) + ', ' + target:<40} {wall:8.2f}s {cpu:8.2f}s {load:5.1f}   {base:>36}  {ratio:>9}",
-              flush=True)
+        what = f"n = m = {n}, {target}"
+        print(f"{what:<40} {wall:8.2f}s {cpu:8.2f}s {load:5.1f}   {base:>36}  {ratio:>9}", flush=True)
 
 
 def naive_greedy(model: CostModel, steps: int) -> list[int]:

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mas.selection.milp as milp
 from mas.costs import CostModel
 from mas.errors import InputError
+from mas.selection import milp
 from mas.selection.branch import best_of_size
 from mas.selection.exhaustive import exhaustive
 from tests.helpers import random_costs

@@ -7,9 +7,9 @@ agents x subtasks; node counts grow by a steady ratio per k, so the next k's
 is predicted); the k in between go to the MILP below, the k before and after
 them are already proven.  ``benchmarks/bench_costs.py --part milp``, n = m =
 40 every k (CPU seconds): HiGHS alone 136-159, with the trees 32 (upward
-k <= 17, downward k >= 23, HiGHS k = 18..22); n = m = 30: 20 -> 1.6, every k
-by the trees.  Under
-lambda = working every k is the MILP (the trees know no allocation rule).
+k <= 17, downward k >= 23, HiGHS k = 18..22); n = m = 30: 20 -> 1.4, every k
+by the trees.  Under lambda = working every k is the MILP (the trees know no
+allocation rule).
 
 The MILP, solved by HiGHS (highspy):
 
@@ -430,8 +430,8 @@ def _incumbents(model):
     """``incumbent(k, lp_z)``: the best set of size k local search finds, or None if none is feasible.
 
     Starts: greedy's prefix, the optimum of k - 1 plus its best outsider,
-    that of k + 1 less its best member to drop, the k agents with the largest root-LP z, and a set of size k it was
-    handed (``incumbent.hints[k]``).  Keeps the optimum of each k it is told
+    that of k + 1 less its best member to drop, the k agents with the largest
+    root-LP z, and a set of size k it was handed (``incumbent.hints[k]``).  Keeps the optimum of each k it is told
     about (``incumbent.found``); ``incumbent.order`` is greedy's order.
     """
     from mas.selection.greedy import greedy_order
@@ -515,7 +515,8 @@ def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
         incumbent.found[k] = s
 
 
-def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *, removing: bool) -> list[int]:
+def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *,
+            removing: bool) -> list[int]:
     """Solve ``ks`` in their order by ``mas.selection.branch`` until one outgrows the budget; the ks left.
 
     A k stopped by the node budget or by ``time_limit`` goes to HiGHS with what
