@@ -3,6 +3,9 @@
     python benchmarks/bench_costs.py            # everything (about 3 minutes)
     python benchmarks/bench_costs.py --quick    # skips the n = 24 exhaustive and the n = 30 MILP
     python benchmarks/bench_costs.py --lambda   # only the lambda = working sweeps (about 2 minutes)
+    python benchmarks/bench_costs.py --part milp              # issue 12's MILP targets, n = m = 30, 40 (~1 min)
+    python benchmarks/bench_costs.py --part milp --baseline   # ... and HiGHS alone at n = 40 (~3 min more)
+    python benchmarks/bench_costs.py --part milp --variants   # ... and two more n = 30 instances (~1 min more)
 
 Prints one line per measurement: what, seconds, the baseline's seconds, ratio, target.
 """
@@ -131,12 +134,69 @@ def bench_milp(full: bool) -> None:
         assert all(abs(model.D(sets[k]) - model.D(ex[k])) < 1e-6 for k in ex)
     else:
         base = None
-    report(f"MILP (HiGHS), all k, n = m = {n}", ours, base, "<= 60 s at n = 30")
+    report(f"MILP (trees + HiGHS), all k, n = m = {n}", ours, base, "<= 10 s at n = 30")
     hard = (10, 12, 14) if full else (6, 8)
     _, ours = timed(milp_strategy, model, hard)
     plain, base = timed(lambda: {k: plain_milp(model, k) for k in hard})
     assert all(abs(model.D(sets[k]) - model.D(plain[k])) < 1e-6 for k in hard)
     report(f"MILP k = {', '.join(map(str, hard))} only, n = m = {n} (vs plain linearization)", ours, base, "-")
+
+
+def highs_alone(model: CostModel, ks) -> dict:
+    """``milp_strategy`` with no k left to the branch and bound: the MILP strategy before issue 12's change."""
+    from mas.selection import milp
+
+    saved = milp._branch
+    milp._branch = lambda model, program, ks, *args, **kwargs: ks
+    try:
+        return milp_strategy(model, ks)
+    finally:
+        milp._branch = saved
+
+
+def clocked(func, *args):
+    """(result, wall seconds, process CPU seconds, 1-minute load average at the end)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = func(*args)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return out, wall, cpu, float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def variant(n: int, kind: str, seed: int = 0) -> CostModel:
+    """n = m instances beside ``instance``: C uniform real in [1, 10), or integer with 20% "cannot"."""
+    rng = np.random.default_rng(seed)
+    if kind == "real C":
+        C = rng.uniform(1, 10, (n, n))
+    else:
+        C = rng.integers(1, 11, (n, n)).astype(float)
+        C[rng.random((n, n)) < 0.2] = np.inf
+        C[np.arange(n), rng.integers(n, size=n)] = 5.0  # every subtask stays coverable
+    P = rng.uniform(1, 10, (n, n))
+    np.fill_diagonal(P, 0.0)
+    return CostModel(C, P)
+
+
+def bench_milp_targets(baseline_40: bool, variants: bool) -> None:
+    """Issue 12: every k exact at n = m = 30 (<= 10 s) and 40 (<= 120 s), beside HiGHS alone."""
+    print(f"{'MILP, every k':<40} {'wall':>9} {'CPU':>9} {'load':>5}   "
+          f"{'HiGHS alone: wall / CPU (load)':>36}  {'CPU ratio':>9}")
+    cases = [(30, "target <= 10 s", instance(30, 30)), (40, "target <= 120 s", instance(40, 40))]
+    if variants:
+        cases += [(30, kind, variant(30, kind)) for kind in ("real C", "20% cannot")]
+    for n, target, model in cases:
+        ks = range(1, n + 1)
+        sets, wall, cpu, load = clocked(milp_strategy, model, ks)
+        assert all(c.optimal and c.gap == 0.0 for k, c in sets.certificates.items() if k in sets)
+        base = "-"
+        ratio = ""
+        if n == 30 or baseline_40:
+            plain, b_wall, b_cpu, b_load = clocked(highs_alone, model, ks)
+            assert plain.keys() == sets.keys()
+            assert all(abs(model.D(sets[k]) - model.D(plain[k])) <= 1e-6 for k in sets)  # exact against exact
+            base = f"{b_wall:8.1f}s / {b_cpu:6.1f}s (load {b_load:.1f})"
+            ratio = f"{b_cpu / cpu:5.1f}x"
+        what = f"n = m = {n}, {target}"
+        print(f"{what:<40} {wall:8.2f}s {cpu:8.2f}s {load:5.1f}   {base:>36}  {ratio:>9}", flush=True)
 
 
 def naive_greedy(model: CostModel, steps: int) -> list[int]:
@@ -206,8 +266,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--lambda", dest="working_only", action="store_true",
                         help="only the lambda = working measurements")
+    parser.add_argument("--part", choices=["milp"], help="only issue 12's exact-MILP targets (n = m = 30, 40)")
+    parser.add_argument("--baseline", action="store_true", help="with --part milp: HiGHS alone at n = 40 as well")
+    parser.add_argument("--variants", action="store_true",
+                        help="with --part milp: two more n = 30 instances (real C; 20%% cannot), beside HiGHS alone")
     args = parser.parse_args()
     full = not args.quick
+    if args.part == "milp":
+        bench_milp_targets(args.baseline, args.variants)
+        return
     print(f"{'measurement':<52} {'ours':>10} {'baseline':>10} {'ratio':>9}")
     if args.working_only:
         bench_working(full)

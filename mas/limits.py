@@ -131,7 +131,8 @@ def sweep_estimate(agents: int, subtasks: int, strategy: str = "auto", *, graph:
     up to n^2/2 edges, all-pairs shortest paths as n^2 floats), and the
     strategy's working arrays: greedy/local keep a few (m x n) float arrays
     (``3 m n``), exhaustive a 16 MB table, milp one variable per agent and per
-    (subtask, agent) pair for HiGHS (~100 bytes each).
+    (subtask, agent) pair for HiGHS (~100 bytes each) and, up to 150 agents, the
+    branch and bound's batches (three 16 MB arrays) and pair tables (n^3 / 2 floats).
     """
     n, m = int(agents), int(subtasks)
     terms = {"base": BASE, "C": FLOAT * m * n, "P": FLOAT * n * n, "W": FLOAT * n * n}
@@ -139,6 +140,8 @@ def sweep_estimate(agents: int, subtasks: int, strategy: str = "auto", *, graph:
         terms["graph"] = NODE * n + FLOAT * n * n + EDGE * n * min(n, 64)
     if strategy in ("milp",):
         terms["solver"] = 100 * (n + m * n)
+        if n <= 150:
+            terms["branch and bound"] = 3 * 16 * 2**20 + FLOAT * n**3 // 2
     elif strategy == "exhaustive":
         terms["solver"] = 16 * 2**20
     else:

@@ -108,7 +108,9 @@ def optimum(costs, *, exact_max_agents: int = EXHAUSTIVE_MAX_N, milp_max_agents:
         return _with_G(_from_sweep(sweep, True, lower), G_sweep, True, "exhaustive", costs)
     if method == "milp":
         started = time.perf_counter()
-        s, cert = _milp_any_k(costs, time_limit)
+        from mas.selection.milp import best_of_any_size
+
+        s, cert = best_of_any_size(costs, _greedy_prefixes(costs, 0.0).participants, time_limit=time_limit)
         if s is not None and cert.optimal:
             best = _with_gap(costs.D(s), sorted(s), True, "milp", lower, cert.bound)
         else:
@@ -192,23 +194,3 @@ def _milp_G_sweep(costs, budget: float | None, least_D: float):
     best_k = min(finite, key=lambda r: (r.G, r.k)).k if finite else None
     return Sweep(rows, "milp", best_k, costs.participation), exact
 
-
-def _milp_any_k(costs, time_limit):
-    """(best set or None, mas.mip.Certificate) of the size-free MILP at zero gap, started from greedy's best prefix."""
-    import scipy.sparse as sp
-
-    from mas.mip import certify, run_highs
-    from mas.selection.milp import _Program
-
-    prog = _Program(costs.C, costs.W)
-    rows = prog.fixed
-    A = sp.vstack([r.A for r in rows], format="csr")
-    lo = np.concatenate([np.broadcast_to(r.lb, (r.A.shape[0],)) for r in rows])
-    hi = np.concatenate([np.broadcast_to(r.ub, (r.A.shape[0],)) for r in rows])
-    start = _greedy_prefixes(costs, 0.0).participants
-    run = run_highs(prog.c, A, lo, hi, np.zeros(prog.size), np.ones(prog.size), prog.integrality,
-                    offset=prog.offset, start=prog._start(start), time_limit=time_limit, integer=prog.integer)
-    S = start if run.x is None else [j for j in range(prog.n) if run.x[j] > 0.5]
-    if prog.D(start) < prog.D(S):
-        S = start  # never worse than the start
-    return S, certify(prog.D(S), run.bound, integer=prog.integer, status=run.status)

@@ -1,4 +1,17 @@
-"""Exact best set for every k as a mixed-integer program solved by HiGHS (highspy).
+"""Exact best set for every k: a combinatorial branch and bound where it is fast, else HiGHS.
+
+Under lambda = participants, ``milp_strategy`` first walks k upward with
+``mas.selection.branch`` adding agents, then k downward from n with it
+leaving agents out, each until a k needs more than ``BRANCH_WORK`` (nodes x
+agents x subtasks; node counts grow by a steady ratio per k, so the next k's
+is predicted); the k in between go to the MILP below, the k before and after
+them are already proven.  ``benchmarks/bench_costs.py --part milp``, n = m =
+40 every k (CPU seconds): HiGHS alone 136-159, with the trees 32 (upward
+k <= 17, downward k >= 23, HiGHS k = 18..22); n = m = 30: 20 -> 1.4, every k
+by the trees.  Under lambda = working every k is the MILP (the trees know no
+allocation rule).
+
+The MILP, solved by HiGHS (highspy):
 
 Variables: z_j (agent j participates, binary), u (execution cost levels, see
 ``_Levels``: u_it = 1 while subtask i has no participant of cost <= its t-th
@@ -55,6 +68,7 @@ time limit says "time limit" there.
 from __future__ import annotations
 
 import functools
+import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,11 +77,17 @@ from mas.mip import Certificate, certify, integral, set_exact_gaps, set_start
 from mas.mip import add_rows as _add_rows
 from mas.mip import new_highs as _new_highs
 from mas.selection import register
+from mas.selection.branch import best_of_size
 
 #: cuts of one family added per separation round, and at most this many rounds per k
 _CUTS_PER_ROUND = 1000
 _MAX_ROUNDS = 30
 _VIOLATION = 1e-6
+#: lambda = participants: each tree's budget per k, in nodes x agents x subtasks (n = m = 40:
+#: 350,000 nodes, about 3-4 s CPU; HiGHS takes 0.5-7 s for a k in the middle, measured)
+BRANCH_WORK = 560_000_000
+#: above this many agents HiGHS solves every k (the trees' pair tables take n^3 / 2 floats)
+BRANCH_MAX_AGENTS = 150
 #: above this many agents the 3 C(n, 3) candidate cuts are not even listed (memory)
 _MAX_TRIANGLE_AGENTS = 150
 
@@ -219,10 +239,9 @@ class _Program:
     def fixed(self) -> list:
         """The program without a size (best D over every k) as scipy LinearConstraints.
 
-        ``mas.optimum`` solves it with ``scipy.optimize.milp(c, constraints=fixed,
-        integrality=integrality, bounds=Bounds(0, 1))``, so the column bounds
-        that are not 1 and y >= z_j + z_l - 1 (implied only with the degree
-        rows) are given as rows here.
+        ``best_of_any_size`` solves it with 0..1 column bounds, so the column
+        bounds that are not 1 and y >= z_j + z_l - 1 (implied only with the
+        degree rows) are given as rows here.
         """
         from scipy.optimize import LinearConstraint
 
@@ -410,9 +429,10 @@ class MilpSets(dict):
 def _incumbents(model):
     """``incumbent(k, lp_z)``: the best set of size k local search finds, or None if none is feasible.
 
-    Starts: greedy's prefix, the last optimum found plus its best outsider,
-    and the k agents with the largest root-LP z.  Keeps the optimum of each k
-    it is told about (``incumbent.found``).
+    Starts: greedy's prefix, the optimum of k - 1 plus its best outsider,
+    that of k + 1 less its best member to drop, the k agents with the largest
+    root-LP z, and a set of size k it was handed (``incumbent.hints[k]``).  Keeps the optimum of each k it is told
+    about (``incumbent.found``); ``incumbent.order`` is greedy's order.
     """
     from mas.selection.greedy import greedy_order
     from mas.selection.local_search import improve
@@ -420,6 +440,7 @@ def _incumbents(model):
     working = model.participation == "working"
     order = greedy_order(model, working=working)
     found: dict[int, list[int]] = {}
+    hints: dict[int, list[int]] = {}
 
     def incumbent(k: int, lp_z) -> list[int] | None:
         starts = [order[:k]] if k <= len(order) else []
@@ -428,8 +449,13 @@ def _incumbents(model):
             rest = [j for j in range(model.n) if j not in S]
             if rest:
                 starts.append(min((S + [j] for j in rest), key=model.D))
+        if k + 1 in found:  # sizes solved downward (``mas.selection.branch`` by removal)
+            S = found[k + 1]
+            starts.append(min(([j for j in S if j != out] for out in S), key=model.D))
         if lp_z is not None:
             starts.append(np.argsort(-np.round(lp_z, 9), kind="stable")[:k].tolist())
+        if k in hints:
+            starts.append(list(hints[k]))
         if working:  # a start with an idle member is no solution of the working program
             starts = [S for S in starts if model.evaluate(S).working == k]
         best, best_D = None, np.inf
@@ -441,16 +467,19 @@ def _incumbents(model):
         return best
 
     incumbent.found = found
+    incumbent.hints = hints
+    incumbent.order = order
     return incumbent
 
 
 @register("milp")
 def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
-    """Exact best set of each size in ``ks`` by HiGHS; a k with no feasible set is left out.
+    """Exact best set of each size in ``ks`` (see the module docstring); a k with no feasible set is left out.
 
     ``time_limit`` (seconds) applies to each k; a k that hits it returns the
     best set found so far, and its certificate (``.certificates[k]``) says
-    "time limit" with the bound and gap reached.
+    "time limit" with the bound and gap reached.  A k proven by the branch and
+    bound has bound = D (integer data) or D less a 1e-9 relative margin.
 
     Examples
     --------
@@ -470,10 +499,85 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
         program.rule = model.allocate
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
-    for k in ks:
-        s, cert = program.solve(k, incumbent, time_limit)
-        out.certificates[k] = cert
-        if s is not None:
-            out[k] = s
-            incumbent.found[k] = s
+    left = list(ks)
+    if model.participation == "participants" and model.n <= BRANCH_MAX_AGENTS:
+        left = _branch(model, program, left, incumbent, out, time_limit, removing=False)  # small k upward
+        left = _branch(model, program, left[::-1], incumbent, out, time_limit, removing=True)[::-1]  # large k down
+    for k in left:
+        _keep(out, incumbent, k, *program.solve(k, incumbent, time_limit))
     return out
+
+
+def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
+    out.certificates[k] = cert
+    if s is not None:
+        out[k] = s
+        incumbent.found[k] = s
+
+
+def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *,
+            removing: bool) -> list[int]:
+    """Solve ``ks`` in their order by ``mas.selection.branch`` until one outgrows the budget; the ks left.
+
+    A k stopped by the node budget or by ``time_limit`` goes to HiGHS with what
+    the search found as a start and the time that is left; after a k stopped
+    by the budget (or when the last two node counts predict the next k needs
+    more: they grow by about the same ratio from one k to the next) the ks
+    left are returned for HiGHS.
+    """
+    budget = max(1, BRANCH_WORK // (model.n * model.m))
+    nodes: list[int] = []
+    for i, k in enumerate(ks):
+        if len(nodes) >= 2 and nodes[-1] * nodes[-1] / max(nodes[-2], 1) > budget:
+            return ks[i:]
+        began = time.perf_counter()
+        found = best_of_size(model.C, model.W, k, start=incumbent(k, None), order=incumbent.order, max_nodes=budget,
+                             deadline=None if time_limit is None else began + time_limit, removing=removing)
+        nodes.append(found.nodes)
+        if found.complete:
+            s = found.participants
+            _keep(out, incumbent, k, s, certify(found.D if s else None, found.bound, integer=found.integer,
+                                                status=None if s else "infeasible"))
+            continue
+        if found.participants is not None:
+            incumbent.hints[k] = found.participants
+        limit = None if time_limit is None else max(time_limit - (time.perf_counter() - began), 1e-3)
+        _keep(out, incumbent, k, *program.solve(k, incumbent, limit))
+        if found.nodes > budget:
+            return ks[i + 1:]
+    return []
+
+
+def best_of_any_size(model, start: list[int], *, time_limit: float | None = None) -> tuple[list[int], Certificate]:
+    """The least-D set of any size by one MILP (the program without the size rows) at zero gap.
+
+    Parameters
+    ----------
+    model : a CostModel (lambda plays no part: the least D is the same under both counts).
+    start : a feasible set, the MIP start; the answer is never worse than it.
+    time_limit : seconds for HiGHS; past it the best set found, with its bound.
+
+    Returns
+    -------
+    (set, mas.mip.Certificate): the sorted set and what is proven about its D.
+
+    Examples
+    --------
+    >>> from mas.costs import CostModel
+    >>> S, cert = best_of_any_size(CostModel([[5, 1, 3], [5, 4, 1]], [[0, 1, 9], [1, 0, 0], [9, 0, 0]]), [0])
+    >>> S, cert.value, cert.optimal
+    ([1, 2], 2.0, True)
+    """
+    from mas.mip import run_highs
+
+    prog = _Program(model.C, model.W)
+    rows = prog.fixed
+    A = sp.vstack([r.A for r in rows], format="csr")
+    lo = np.concatenate([np.broadcast_to(r.lb, (r.A.shape[0],)) for r in rows])
+    hi = np.concatenate([np.broadcast_to(r.ub, (r.A.shape[0],)) for r in rows])
+    run = run_highs(prog.c, A, lo, hi, np.zeros(prog.size), np.ones(prog.size), prog.integrality,
+                    offset=prog.offset, start=prog._start(start), time_limit=time_limit, integer=prog.integer)
+    S = sorted(start) if run.x is None else [j for j in range(prog.n) if run.x[j] > 0.5]
+    if prog.D(start) < prog.D(S):
+        S = sorted(start)  # never worse than the start
+    return S, certify(prog.D(S), run.bound, integer=prog.integer, status=run.status)
