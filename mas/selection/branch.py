@@ -240,7 +240,7 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
 
     if q == 0:
         D = float(Ct.min(axis=0).sum() + whole)
-        if D < best:
+        if best > D:
             best, best_set = D, agents.copy()
         return best_set, best, True, 1
     # (left-out sets, W[g, left out] per agent g, pairs(T), execution of T) batches

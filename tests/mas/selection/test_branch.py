@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import random_costs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,6 @@ from mas.errors import InputError
 from mas.selection import milp
 from mas.selection.branch import best_of_size
 from mas.selection.exhaustive import exhaustive
-from tests.helpers import random_costs
 
 
 @settings(max_examples=40, deadline=None)
@@ -33,7 +33,7 @@ def test_every_k_matches_exhaustive(seed, m, n, infeasible, integer, shuffled, w
             assert found.participants is None and found.bound == np.inf
             continue
         assert len(found.participants) == k
-        assert found.D == pytest.approx(model.D(best[k]), abs=1e-9)
+        assert pytest.approx(model.D(best[k]), abs=1e-9) == found.D
         assert model.D(found.participants) == pytest.approx(found.D, abs=1e-9)
         assert found.bound <= model.D(best[k])
         if integer:
@@ -51,7 +51,7 @@ def test_near_ties_of_integer_data_are_resolved_exactly():
     for k in range(1, 13):
         for removing in (False, True):
             found = best_of_size(model.C, model.W, k, start=list(range(k)), removing=removing)
-            assert found.D == model.D(best[k]) and found.integer
+            assert model.D(best[k]) == found.D and found.integer
 
 
 def test_a_node_budget_stops_the_search_without_claiming_it_finished():
@@ -85,7 +85,7 @@ def test_agrees_with_highs_alone_at_n_16(integer, monkeypatch):
         if k not in highs:
             assert tree[k].participants is None
             continue
-        assert tree[k].D == pytest.approx(model.D(highs[k]), abs=1e-7)
+        assert pytest.approx(model.D(highs[k]), abs=1e-7) == tree[k].D
         assert highs.certificates[k].optimal
 
 
@@ -101,7 +101,7 @@ def test_milp_strategy_leaves_the_middle_k_to_highs_once_the_trees_outgrow_their
     found = milp.milp_strategy(model, range(1, 15))
     middle = sorted(calls)
     assert middle and middle == list(range(middle[0], middle[-1] + 1)) and len(set(calls)) == len(calls)
-    assert 1 < middle[0] and middle[-1] < 14
+    assert middle[0] > 1 and middle[-1] < 14
     for k in range(1, 15):
         assert model.D(found[k]) == pytest.approx(model.D(best[k]))
         assert found.certificates[k].optimal and found.certificates[k].gap == 0.0
@@ -118,7 +118,7 @@ def test_adding_and_leaving_out_agree_at_n_12(seed, integer, infeasible):
         assert up.complete and down.complete
         assert (up.participants is None) == (down.participants is None)
         if up.participants is not None:
-            assert up.D == pytest.approx(down.D, abs=1e-9)
+            assert pytest.approx(down.D, abs=1e-9) == up.D
             assert model.D(down.participants) == pytest.approx(down.D, abs=1e-9)
 
 
