@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mas.errors import InputError
-from mas.selection.greedy import _cover_cost
+from mas.selection.greedy import cover_cost
 
 #: float entries one batch's savings array (children x agents x subtasks) may take
 BATCH_ENTRIES = 2**21
@@ -136,7 +136,7 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
     if removing:
         order = order[::-1]  # likely outsiders first
     finite = np.isfinite(C)
-    Cm = _cover_cost(C, W)  # inf as a cost above any feasible D: sums stay finite
+    Cm = cover_cost(C, W)  # inf as a cost above any feasible D: sums stay finite
     big = None if finite.all() else float(Cm[~finite].min())
     Ct = np.ascontiguousarray(Cm[:, order].T)  # agents as rows, branching order
     Wo = np.ascontiguousarray(np.asarray(W, dtype=float)[np.ix_(order, order)])
