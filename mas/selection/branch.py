@@ -130,79 +130,56 @@ def best_of_size(C: np.ndarray, W: np.ndarray, k: int, *, start: list[int] | Non
     if not 1 <= k <= n:
         raise InputError("k", k, f"a set size must be in 1..{n}")
     integer = integral(C, W)
-    order = np.arange(n) if order is None else np.asarray(order, dtype=np.intp)
     if removing is None:
         removing = 2 * k > n
+    order, Ct, Wo, big = _reordered(C, W, order, removing)
+    found = _Incumbent(Ct, Wo, order, start, integer)
+    if removing:
+        complete, nodes = _by_removal(Ct, Wo, n - k, found, max_nodes, deadline)
+    elif k == 1:
+        D = Ct.sum(axis=1)
+        j = int(D.argmin())
+        if D[j] < found.D:
+            found.D, found.members = float(D[j]), np.array([j])
+        complete, nodes = True, 1
+    else:
+        tree = _Adding(Ct, Wo, k, found)
+        complete, nodes = _depth_first(tree.root(), tree.expand, max_nodes, deadline)
+    return _result(order, found.members, found.D, big, integer, complete, nodes)
+
+
+def _reordered(C, W, order, removing):
+    """(order, cover costs agents x subtasks, W, the cost standing for inf or None), in branching order."""
+    n = C.shape[1]
+    order = np.arange(n) if order is None else np.asarray(order, dtype=np.intp)
     if removing:
         order = order[::-1]  # likely outsiders first
     finite = np.isfinite(C)
     Cm = cover_cost(C, W)  # inf as a cost above any feasible D: sums stay finite
     big = None if finite.all() else float(Cm[~finite].min())
-    Ct = np.ascontiguousarray(Cm[:, order].T)  # agents as rows, branching order
+    Ct = np.ascontiguousarray(Cm[:, order].T)
     Wo = np.ascontiguousarray(np.asarray(W, dtype=float)[np.ix_(order, order)])
+    return order, Ct, Wo, big
 
-    best_set, best = None, np.inf
-    if start is not None:
-        pos = np.argsort(order)[np.asarray(start, dtype=np.intp)]
-        best = float(Ct[pos].min(axis=0).sum() + Wo[np.ix_(pos, pos)].sum() / 2.0)
-        best_set = np.sort(pos)
 
-    def threshold() -> float:
-        return _threshold(best, integer)
+class _Incumbent:
+    """The best set so far (positions in branching order, None: none yet) and its D."""
 
-    if removing:
-        best_set, best, complete, nodes = _by_removal(Ct, Wo, n - k, best_set, best, integer, max_nodes, deadline)
-        return _result(order, best_set, best, big, integer, complete, nodes)
-    if k == 1:
-        D = Ct.sum(axis=1)
-        j = int(D.argmin())
-        if D[j] < best:
-            best, best_set = float(D[j]), np.array([j])
-        return _result(order, best_set, best, big, integer, True, 1)
+    def __init__(self, Ct, W, order, start, integer: bool) -> None:
+        self.members, self.D, self.integer = None, np.inf, integer
+        if start is not None:
+            pos = np.argsort(order)[np.asarray(start, dtype=np.intp)]
+            self.D = float(Ct[pos].min(axis=0).sum() + W[np.ix_(pos, pos)].sum() / 2.0)
+            self.members = np.sort(pos)
 
-    sufmin, half = _suffix_tables(Ct, Wo, k)
-    agents = np.arange(n)
-    # the empty set's children (singletons) come first; a stack of (members, cur, pair, t) batches
-    stack = [(np.zeros((1, 0), dtype=np.intp), np.full((1, m), np.inf), np.zeros(1), np.zeros((1, n)))]
-    nodes = 0
-    while stack:
-        if (max_nodes is not None and nodes > max_nodes) or (deadline is not None and time.perf_counter() > deadline):
-            break
-        members, cur, pair, t = stack.pop()
-        d = members.shape[1]
-        r = k - d - 1  # still to add after the child's agent
-        last = members[:, -1] if d else np.full(members.shape[0], -1)
-        p, f = np.nonzero((agents > last[:, None]) & (agents <= n - 1 - r))
-        nodes += members.shape[0]
-        step = max(1, BATCH_ENTRIES // (n * m))
-        for lo in range(0, p.size, step):
-            pp, ff = p[lo:lo + step], f[lo:lo + step]
-            hr = half[ff + 1, :, r - 1]  # inf up to ff: only later agents can complete a child
-            c_pair = pair[pp] + t[pp, ff]
-            if r > 1:  # the cheap bound first: the rest is computed only for what it keeps
-                # the child's set plus every agent after ff covers at min(parent, agents >= ff)
-                cheap = (np.minimum(cur[pp], sufmin[ff]).sum(axis=1) + c_pair
-                         + np.partition(t[pp] + Wo[ff] + hr, r - 1, axis=1)[:, :r].sum(axis=1))
-                keep = np.flatnonzero(cheap < threshold())
-                pp, ff, c_pair, hr = pp[keep], ff[keep], c_pair[keep], hr[keep]
-            c_cur = np.minimum(cur[pp], Ct[ff])
-            c_t = t[pp] + Wo[ff]
-            E = c_cur.sum(axis=1)
-            saving = np.maximum(c_cur[:, None, :] - Ct[None, :, :], 0.0).sum(axis=2)
-            one = c_t - saving + hr
-            if r == 1:  # exact: the best last agent of each child
-                g = one.argmin(axis=1)
-                D = E + c_pair + one[np.arange(g.size), g]
-                i = int(D.argmin())
-                if D[i] < threshold():
-                    best = float(D[i])
-                    best_set = np.sort(np.r_[members[pp[i]], ff[i], g[i]])
-                continue
-            bound = E + c_pair + np.partition(one, r - 1, axis=1)[:, :r].sum(axis=1)
-            keep = np.flatnonzero(bound < threshold())
-            if keep.size:
-                stack.append((np.c_[members[pp[keep]], ff[keep]], c_cur[keep], c_pair[keep], c_t[keep]))
-    return _result(order, best_set, best, big, integer, not stack, nodes)
+    def threshold(self) -> float:
+        return _threshold(self.D, self.integer)
+
+    def offer(self, D: np.ndarray, members) -> None:
+        """Take the least of the complete sets' ``D`` if it beats the incumbent; ``members(i)`` builds set i."""
+        i = int(D.argmin())
+        if D[i] < self.threshold():
+            self.D, self.members = float(D[i]), members(i)
 
 
 def _threshold(best: float, integer: bool) -> float:
@@ -212,7 +189,87 @@ def _threshold(best: float, integer: bool) -> float:
     return best - 1.0 + 1e-6 if integer else best - REL_MARGIN * max(1.0, abs(best))
 
 
-def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
+def _depth_first(root: tuple, expand, max_nodes, deadline) -> tuple[bool, int]:
+    """Expand batches of nodes depth first, ``expand(*batch)`` yielding the child batches kept;
+    (finished, nodes expanded), stopping past ``max_nodes`` nodes or ``deadline``."""
+    stack, nodes = [root], 0
+    while stack and not _out_of_budget(nodes, max_nodes, deadline):
+        batch = stack.pop()
+        nodes += batch[0].shape[0]
+        stack.extend(expand(*batch))
+    return not stack, nodes
+
+
+def _out_of_budget(nodes: int, max_nodes, deadline) -> bool:
+    return (max_nodes is not None and nodes > max_nodes) or (deadline is not None and time.perf_counter() > deadline)
+
+
+def _children(chosen: np.ndarray, n: int, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(parent row, agent) of each child: an agent after the parent's last that leaves room for r more."""
+    agents = np.arange(n)
+    last = chosen[:, -1] if chosen.shape[1] else np.full(chosen.shape[0], -1)
+    return np.nonzero((agents > last[:, None]) & (agents <= n - 1 - r))
+
+
+def _batches(p: np.ndarray, f: np.ndarray, n: int, m: int):
+    step = max(1, BATCH_ENTRIES // (n * m))
+    for lo in range(0, p.size, step):
+        yield p[lo:lo + step], f[lo:lo + step]
+
+
+def _least(values: np.ndarray, r: int) -> np.ndarray:
+    """Each row's sum of its r smallest values."""
+    return np.partition(values, r - 1, axis=1)[:, :r].sum(axis=1)
+
+
+class _Adding:
+    """The tree adding agents: a batch is (members, execution per subtask, pairs(S), t = W[g, S] per agent g)."""
+
+    def __init__(self, Ct: np.ndarray, W: np.ndarray, k: int, found: _Incumbent) -> None:
+        self.Ct, self.W, self.k, self.found = Ct, W, k, found
+        self.sufmin, self.half = _suffix_tables(Ct, W, k)
+
+    def root(self) -> tuple:
+        """The empty set, whose children are the singletons."""
+        n, m = self.Ct.shape
+        return np.zeros((1, 0), dtype=np.intp), np.full((1, m), np.inf), np.zeros(1), np.zeros((1, n))
+
+    def expand(self, members, cur, pair, t):
+        r = self.k - members.shape[1] - 1  # still to add after the child's agent
+        p, f = _children(members, self.Ct.shape[0], r)
+        for pp, ff in _batches(p, f, *self.Ct.shape):
+            kept = self._kept(members, cur, pair, t, pp, ff, r)
+            if kept is not None:
+                yield kept
+
+    def _kept(self, members, cur, pair, t, pp, ff, r):
+        """The children (parent pp, agent ff) whose bound beats the incumbent, as a batch (None: none);
+        at r = 1 the best completion of each is offered to the incumbent instead."""
+        Ct, W = self.Ct, self.W
+        hr = self.half[ff + 1, :, r - 1]  # inf up to ff: only later agents can complete a child
+        c_pair = pair[pp] + t[pp, ff]
+        if r > 1:  # the cheap bound first: the rest is computed only for what it keeps
+            # the child's set plus every agent after ff covers at min(parent, agents >= ff)
+            cheap = np.minimum(cur[pp], self.sufmin[ff]).sum(axis=1) + c_pair + _least(t[pp] + W[ff] + hr, r)
+            keep = np.flatnonzero(cheap < self.found.threshold())
+            pp, ff, c_pair, hr = pp[keep], ff[keep], c_pair[keep], hr[keep]
+        c_cur = np.minimum(cur[pp], Ct[ff])
+        c_t = t[pp] + W[ff]
+        E = c_cur.sum(axis=1)
+        saving = np.maximum(c_cur[:, None, :] - Ct[None, :, :], 0.0).sum(axis=2)
+        one = c_t - saving + hr
+        if r == 1:  # exact: the best last agent of each child
+            g = one.argmin(axis=1)
+            self.found.offer(E + c_pair + one[np.arange(g.size), g],
+                             lambda i: np.sort(np.r_[members[pp[i]], ff[i], g[i]]))
+            return None
+        keep = np.flatnonzero(E + c_pair + _least(one, r) < self.found.threshold())
+        if not keep.size:
+            return None
+        return np.c_[members[pp[keep]], ff[keep]], c_cur[keep], c_pair[keep], c_t[keep]
+
+
+def _by_removal(Ct, W, q, found: _Incumbent, max_nodes, deadline) -> tuple[bool, int]:
     """The search over the q agents left out (for k > n/2: a shallower tree), on reordered data.
 
     A node is a set Q already left out of T = all - Q, its children leave out
@@ -224,85 +281,99 @@ def _by_removal(Ct, W, q, best_set, best, integer, max_nodes, deadline):
         pairs(T - R) = pairs(T) - sum_{g in R} W[g, T] + pairs(R),
 
     so  D(T - R) >= D(T) + (sum of the r smallest  e_g - W[g, T] + h_g(r)),
-    exact at r = 1.  Returns (best positions, D, complete, nodes).
+    exact at r = 1.  Improves ``found``; returns (complete, nodes).
     """
-    n, m = Ct.shape
-    agents = np.arange(n)
-    _, half = _suffix_tables(Ct, W, q)
-    top = np.argsort(Ct, axis=0, kind="stable")[: q + 2].T  # (m, q + 2): each subtask's cheapest agents
-    vals = np.take_along_axis(Ct.T, top, axis=1)
-    row = W.sum(axis=1)
-    whole = row.sum() / 2.0
-    nodes = 0
-
-    def leaf(out):
-        return np.setdiff1d(agents, out)
-
+    tree = _Removing(Ct, W, q, found)
     if q == 0:
-        D = float(Ct.min(axis=0).sum() + whole)
-        if best > D:
-            best, best_set = D, agents.copy()
-        return best_set, best, True, 1
-    # (left-out sets, W[g, left out] per agent g, pairs(T), execution of T) batches
-    stack = [(np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, whole), Ct.min(axis=0).sum(keepdims=True))]
-    step = max(1, BATCH_ENTRIES // (n * m))
-    while stack:
-        if (max_nodes is not None and nodes > max_nodes) or (deadline is not None and time.perf_counter() > deadline):
-            break
-        out, t_out, pair, E = stack.pop()
-        d = out.shape[1]
-        r = q - d - 1  # still to leave out after the child's agent
-        last = out[:, -1] if d else np.full(out.shape[0], -1)
-        p, f = np.nonzero((agents > last[:, None]) & (agents <= n - 1 - r))
-        nodes += out.shape[0]
-        for lo in range(0, p.size, step):
-            pp, ff = p[lo:lo + step], f[lo:lo + step]
-            c_pair = pair[pp] - (row[ff] - t_out[pp, ff])
-            if r > 0:  # the cheap bound first (execution never falls when agents leave)
-                c_t = t_out[pp] + W[ff]
-                hr = half[ff + 1, :, r - 1] - (row - c_t)  # inf up to ff
-                cheap = E[pp] + c_pair + np.partition(hr, r - 1, axis=1)[:, :r].sum(axis=1)
-                keep = np.flatnonzero(cheap < _threshold(best, integer))
-                pp, ff, c_pair, c_t, hr = pp[keep], ff[keep], c_pair[keep], c_t[keep], hr[keep]
-            c_out = np.c_[out[pp], ff]
-            if r == 0:
-                removed = np.zeros((pp.size, n), dtype=bool)
-                removed[np.arange(pp.size)[:, None], c_out] = True
-                inside = ~removed[:, top]  # (N, m, q + 2)
-                first = inside.argmax(axis=2)
-                D = np.take_along_axis(vals[None], first[..., None], axis=2)[..., 0].sum(axis=1) + c_pair
-                i = int(D.argmin())
-                if D[i] < _threshold(best, integer):
-                    best, best_set = float(D[i]), leaf(c_out[i])
-                continue
-            if pp.size == 0:
-                continue
-            removed = np.zeros((pp.size, n), dtype=bool)
-            removed[np.arange(pp.size)[:, None], c_out] = True
-            inside = ~removed[:, top]
-            first = inside.argmax(axis=2)
-            inside[np.arange(pp.size)[:, None], np.arange(m)[None], first] = False
-            second = inside.argmax(axis=2)
-            low = np.take_along_axis(vals[None], first[..., None], axis=2)[..., 0]
-            rise = np.take_along_axis(vals[None], second[..., None], axis=2)[..., 0] - low
-            who = np.take_along_axis(top[None], first[..., None], axis=2)[..., 0]  # (N, m) the cheapest
-            flat = (np.arange(pp.size)[:, None] * n + who).ravel()
-            e = np.bincount(flat, weights=rise.ravel(), minlength=pp.size * n).reshape(pp.size, n)
-            one = e + hr
-            c_E = low.sum(axis=1)
-            base = c_E + c_pair
-            if r == 1:  # exact: the best last agent to leave out of each child
-                g = one.argmin(axis=1)
-                D = base + one[np.arange(g.size), g]
-                i = int(D.argmin())
-                if D[i] < _threshold(best, integer):
-                    best, best_set = float(D[i]), leaf(np.r_[c_out[i], g[i]])
-                continue
-            bound = base + np.partition(one, r - 1, axis=1)[:, :r].sum(axis=1)
-            keep = np.flatnonzero(bound < _threshold(best, integer))
-            if keep.size:
-                stack.append((c_out[keep], c_t[keep], c_pair[keep], c_E[keep]))
-    return best_set, best, not stack, nodes
+        D = float(Ct.min(axis=0).sum() + tree.whole)
+        if found.D > D:
+            found.D, found.members = D, np.arange(Ct.shape[0])
+        return True, 1
+    return _depth_first(tree.root(), tree.expand, max_nodes, deadline)
+
+
+class _Removing:
+    """The tree leaving agents out: a batch is (left-out sets, W[g, left out] per agent g, pairs(T),
+    execution of T)."""
+
+    def __init__(self, Ct: np.ndarray, W: np.ndarray, q: int, found: _Incumbent) -> None:
+        self.Ct, self.W, self.q, self.found = Ct, W, q, found
+        _, self.half = _suffix_tables(Ct, W, q)
+        self.top = np.argsort(Ct, axis=0, kind="stable")[: q + 2].T  # (m, q + 2): each subtask's cheapest agents
+        self.vals = np.take_along_axis(Ct.T, self.top, axis=1)
+        self.row = W.sum(axis=1)
+        self.whole = self.row.sum() / 2.0
+
+    def root(self) -> tuple:
+        """Nobody left out yet."""
+        n = self.Ct.shape[0]
+        return (np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, self.whole),
+                self.Ct.min(axis=0).sum(keepdims=True))
+
+    def expand(self, out, t_out, pair, E):
+        r = self.q - out.shape[1] - 1  # still to leave out after the child's agent
+        p, f = _children(out, self.Ct.shape[0], r)
+        for pp, ff in _batches(p, f, *self.Ct.shape):
+            kept = self._kept(out, t_out, pair, E, pp, ff, r)
+            if kept is not None:
+                yield kept
+
+    def _kept(self, out, t_out, pair, E, pp, ff, r):
+        """The children (parent pp, agent ff) whose bound beats the incumbent, as a batch (None: none);
+        at r <= 1 the best completion of each is offered to the incumbent instead."""
+        c_pair = pair[pp] - (self.row[ff] - t_out[pp, ff])
+        if r > 0:  # the cheap bound first (execution never falls when agents leave)
+            c_t = t_out[pp] + self.W[ff]
+            hr = self.half[ff + 1, :, r - 1] - (self.row - c_t)  # inf up to ff
+            keep = np.flatnonzero(E[pp] + c_pair + _least(hr, r) < self.found.threshold())
+            pp, ff, c_pair, c_t, hr = pp[keep], ff[keep], c_pair[keep], c_t[keep], hr[keep]
+        c_out = np.c_[out[pp], ff]
+        if r == 0:
+            first = self._inside(c_out).argmax(axis=2)
+            D = self._value(self.vals, first).sum(axis=1) + c_pair
+            self.found.offer(D, lambda i: self._leaf(c_out[i]))
+            return None
+        if pp.size == 0:
+            return None
+        low, e = self._cheapest(c_out)
+        one = e + hr
+        c_E = low.sum(axis=1)
+        base = c_E + c_pair
+        if r == 1:  # exact: the best last agent to leave out of each child
+            g = one.argmin(axis=1)
+            self.found.offer(base + one[np.arange(g.size), g], lambda i: self._leaf(np.r_[c_out[i], g[i]]))
+            return None
+        keep = np.flatnonzero(base + _least(one, r) < self.found.threshold())
+        if not keep.size:
+            return None
+        return c_out[keep], c_t[keep], c_pair[keep], c_E[keep]
+
+    def _inside(self, c_out: np.ndarray) -> np.ndarray:
+        """(N, m, q + 2): whether each subtask's cheapest agents are still in each child's set."""
+        removed = np.zeros((c_out.shape[0], self.Ct.shape[0]), dtype=bool)
+        removed[np.arange(c_out.shape[0])[:, None], c_out] = True
+        return ~removed[:, self.top]
+
+    @staticmethod
+    def _value(table: np.ndarray, which: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(table[None], which[..., None], axis=2)[..., 0]
+
+    def _cheapest(self, c_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each child's execution per subtask (N, m) and raises e (N, n) of leaving out one more agent."""
+        N, n, m = c_out.shape[0], self.Ct.shape[0], self.Ct.shape[1]
+        inside = self._inside(c_out)
+        first = inside.argmax(axis=2)
+        inside[np.arange(N)[:, None], np.arange(m)[None], first] = False
+        second = inside.argmax(axis=2)
+        low = self._value(self.vals, first)
+        rise = self._value(self.vals, second) - low
+        who = self._value(self.top, first)  # (N, m) the cheapest
+        flat = (np.arange(N)[:, None] * n + who).ravel()
+        e = np.bincount(flat, weights=rise.ravel(), minlength=N * n).reshape(N, n)
+        return low, e
+
+    def _leaf(self, out: np.ndarray) -> np.ndarray:
+        return np.setdiff1d(np.arange(self.Ct.shape[0]), out)
 
 
 def _result(order, best_set, best, big, integer, complete, nodes) -> Branched:

@@ -344,6 +344,27 @@ class _Program:
         """Best set of size k and its certificate (set None when there is none); ``incumbent(z)`` gives a MIP start."""
         import highspy
 
+        h = self._relaxation(k, time_limit)
+        x, bound = self._cut_rounds(h)
+        if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            return None, certify(None, np.inf, integer=self.integer, status="infeasible")
+        if x is not None:
+            for family in self.families:
+                family.keep_tight(x)
+        start = incumbent(k, None if x is None else x[: self.n])
+        if start is not None:
+            v = self._start(start)
+            cert = certify(self.D(start), bound, integer=self.integer)
+            if cert.optimal:
+                return sorted(start), cert  # the cuts alone prove it optimal (typical for large k)
+        self._make_integral(h)
+        if start is not None:
+            set_start(h, v)
+        h.run()
+        return self._branch_and_cut(h, k, start, bound)
+
+    def _relaxation(self, k: int, time_limit: float | None):
+        """A HiGHS model of the LP relaxation for size k, with the exact gaps and ``time_limit``."""
         h = _new_highs()
         set_exact_gaps(h, self.integer)  # HiGHS stops at 0.01% by default; exact means exact
         if time_limit is not None:
@@ -356,65 +377,68 @@ class _Program:
         _add_rows(h, self.degree_y - (k - 1) * self.z_eye, 0.0, 0.0)
         if self.rule is not None:
             self._add_working(h)
+        return h
 
-        status = highspy.HighsModelStatus
+    def _cut_rounds(self, h) -> tuple[np.ndarray | None, float]:
+        """Solve the LP and add violated cuts until none is (or ``_MAX_ROUNDS``); (last LP solution or None, bound)."""
+        import highspy
+
         for family in self.families:
             family.begin(h)
         x, bound = None, -np.inf
         for _ in range(_MAX_ROUNDS):
             h.run()
-            if h.getModelStatus() != status.kOptimal:
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 break
             x = np.asarray(h.getSolution().col_value)
             bound = h.getInfo().objective_function_value + self.offset  # fewer cuts: still a bound
             if not sum(family.separate(h, x) for family in self.families):
                 break
-        if h.getModelStatus() == status.kInfeasible:
-            return None, certify(None, np.inf, integer=self.integer, status="infeasible")
-        if x is not None:
-            for family in self.families:
-                family.keep_tight(x)
+        return x, bound
 
-        start = incumbent(k, None if x is None else x[: self.n])
-        if start is not None:
-            v = self._start(start)
-            cert = certify(self.D(start), bound, integer=self.integer)
-            if cert.optimal:
-                return sorted(start), cert  # the cuts alone prove it optimal (typical for large k)
+    def _make_integral(self, h) -> None:
+        import highspy
+
         h.changeColsIntegrality(self.n, np.arange(self.n, dtype=np.int32),
                                 np.full(self.n, highspy.HighsVarType.kInteger))
         if self.rule is not None:  # the tie rows' big M would let a fractional w share a subtask
             cols = self.tied_w
             h.changeColsIntegrality(cols.size, cols, np.full(cols.size, highspy.HighsVarType.kInteger))
-        if start is not None:
-            set_start(h, v)
-        h.run()
+
+    def _branch_and_cut(self, h, k: int, start, bound: float) -> tuple[list[int] | None, Certificate]:
+        """Read the MIP HiGHS just ran: its set (never worse than ``start``) and certificate; under the
+        working rule a set the rule leaves a member of idle is cut off and HiGHS run again."""
+        import highspy
+
+        status = highspy.HighsModelStatus
         while True:
             info = h.getInfo()
             stopped = "time limit" if h.getModelStatus() == status.kTimeLimit else None
             bound = max(bound, info.mip_dual_bound + self.offset)
             if info.primal_solution_status != 2:  # 2 = feasible: none found (or none exists)
-                if start is None:
-                    infeasible = h.getModelStatus() == status.kInfeasible
-                    return None, certify(None, bound, integer=self.integer,
-                                         status="infeasible" if infeasible else stopped)
-                S = sorted(start)
-                break
+                return self._fallback(h, start, bound, stopped, none_found=True)
             x = np.asarray(h.getSolution().col_value)
             S = [j for j in range(self.n) if x[j] > 0.5]
             if self.rule is not None and not self._works(S):
-                if stopped is None:
-                    # a tie the rule breaks against a member: cut off exactly this set and solve again
-                    _add_rows(h, sp.csr_array((np.ones(k), (np.zeros(k, dtype=int), S)), shape=(1, self.n)),
-                              -np.inf, k - 1)
-                    h.run()
-                    continue
-                if start is None:
-                    return None, certify(None, bound, integer=self.integer, status=stopped)
-                S = sorted(start)
+                if stopped is not None:
+                    return self._fallback(h, start, bound, stopped, none_found=False)
+                # a tie the rule breaks against a member: cut off exactly this set and solve again
+                _add_rows(h, sp.csr_array((np.ones(k), (np.zeros(k, dtype=int), S)), shape=(1, self.n)),
+                          -np.inf, k - 1)
+                h.run()
+                continue
             if start is not None and self.D(start) < self.D(S):
                 S = sorted(start)  # never worse than the start
-            break
+            return S, certify(self.D(S), bound, integer=self.integer, status=stopped)
+
+    def _fallback(self, h, start, bound: float, stopped, *, none_found: bool) -> tuple[list[int] | None, Certificate]:
+        """The start as the answer when HiGHS has no usable set (none at all when there is no start)."""
+        import highspy
+
+        if start is None:
+            infeasible = none_found and h.getModelStatus() == highspy.HighsModelStatus.kInfeasible
+            return None, certify(None, bound, integer=self.integer, status="infeasible" if infeasible else stopped)
+        S = sorted(start)
         return S, certify(self.D(S), bound, integer=self.integer, status=stopped)
 
 
