@@ -358,10 +358,11 @@ class CostModel:
         [4.0, 5.0]
         """
         o = np.asarray(order, dtype=np.intp)
-        execution = np.minimum.accumulate(self.C[:, o], axis=1).sum(axis=0)
-        pair = np.cumsum(np.tril(self.W[np.ix_(o, o)], -1).sum(axis=1))
-        D = execution + pair
+        D = _prefix_execution(self.C, o, self.BLOCK_BYTES) + np.cumsum(_prefix_pairs(self.W, o, self.BLOCK_BYTES))
         return D, D * np.arange(1, o.size + 1, dtype=float) ** -self.kappa
+
+    #: bytes of one block of C's columns or W's rows that :meth:`prefix_costs` reads at a time
+    BLOCK_BYTES = 128 * 2**20
 
     #: above this many matrix entries (m * sum of k) a sweep counts working agents only for the best k
     WORKING_BUDGET = 3 * 10**8
@@ -431,6 +432,46 @@ class CostModel:
                 raise RuntimeError(f"strategy {name!r} returned {S} for k = {k} with only {working} agents working")
             rows.append(SweepRow(k, S, *values[k], working, certificates.get(k)))
         return Sweep(rows, name, best_k, self.participation)
+
+
+def _blocks(count: int, width: int, block_bytes: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges over ``count`` items of ``width`` floats each, ``block_bytes`` per range.
+
+    No range but a lone one has a single item: numpy sums the rows of an (m, 1) array pairwise
+    but those of an (m, w >= 2) array one after another, and blocked sums must equal whole ones.
+    """
+    step = max(2, block_bytes // max(1, 8 * width))
+    starts = list(range(0, count, step))
+    if len(starts) > 1 and count - starts[-1] == 1:
+        starts.pop()
+    return list(zip(starts, starts[1:] + [count]))
+
+
+def _prefix_execution(C: np.ndarray, o: np.ndarray, block_bytes: int) -> np.ndarray:
+    """``np.minimum.accumulate(C[:, o], axis=1).sum(axis=0)``, bit for bit, one block of columns at a
+    time (the running minimum carried from block to block): m x n floats at once were 3.2 GB at 20,000."""
+    out = np.empty(o.size)
+    running = None
+    for start, stop in _blocks(o.size, C.shape[0], block_bytes):
+        block = C[:, o[start:stop]]
+        if running is not None:
+            np.minimum(block[:, 0], running, out=block[:, 0])
+        np.minimum.accumulate(block, axis=1, out=block)
+        out[start:stop] = block.sum(axis=0)
+        running = block[:, -1].copy()
+    return out
+
+
+def _prefix_pairs(W, o: np.ndarray, block_bytes: int) -> np.ndarray:
+    """``np.tril(W[np.ix_(o, o)], -1).sum(axis=1)``, bit for bit, one block of W's rows at a time
+    (a lazy W computes just those rows): the whole block and its triangle were 2 n x n floats."""
+    out = np.empty(o.size)
+    columns = np.arange(o.size)
+    for start, stop in _blocks(o.size, o.size, block_bytes):
+        block = np.asarray(W[np.ix_(o[start:stop], o)], dtype=np.float64)
+        block[columns[None, :] >= np.arange(start, stop)[:, None]] = 0.0
+        out[start:stop] = block.sum(axis=1)
+    return out
 
 
 def check_participation(value: str) -> str:
