@@ -207,6 +207,8 @@ def generate_instance(
     C.setflags(write=False)
     if C.base is not None:
         C.base.setflags(write=False)
+    if isinstance(P, np.ndarray):
+        P.setflags(write=False)
     model = CostModel(C, P, float(kappa), agent_names=names)
     if G is None:
         inst = Instance(model.C, model.P, model.kappa, names, graph_builder=lambda: topologies.complete_graph(pos, w))

@@ -77,7 +77,7 @@ def test_generated_costs_are_the_draws_of_one_astype_and_shared_read_only_with_t
     expected = np.random.default_rng(5).integers(0, 10**15 + 1, size=(1100, 9)).astype(float)
     assert inst.execution_cost.tobytes() == expected.tobytes()
     assert not inst.execution_cost.flags.writeable
-    assert inst.cost_model().C is inst.execution_cost
+    assert inst.cost_model().C is inst.execution_cost and inst.cost_model().P is inst.transmission_cost
     with pytest.raises(ValueError):
         inst.execution_cost[0, 0] = 1.0
     ints = np.random.default_rng(1).integers(-2**62, 2**62, size=(7, 3))
