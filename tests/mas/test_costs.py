@@ -248,3 +248,21 @@ def test_prefix_costs_blocks_never_leave_a_single_column():
     assert _blocks(1, 1, 8) == [(0, 1)]
     assert _blocks(5, 10**6, 1) == [(0, 2), (2, 5)]
     assert all(b - a >= 2 for a, b in _blocks(1001, 3, 16))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 2**31), st.integers(1, 2000))
+def test_allocation_and_working_count_in_row_blocks_equal_whole_ones(m, n, seed, block_bytes):
+    """The tie key (each agent's pair cost to the rest of S) summed per row block: the same allocation,
+    the same tie keys bit for bit, and the sweep's working count is evaluate()'s."""
+    from mas.costs import _pair_row_sums
+
+    rng = np.random.default_rng(seed)
+    C, P = random_costs(rng, m, n, 0.3, integer=True)  # integer costs: many ties
+    model = CostModel(C, P * rng.uniform(0.5, 2.0, size=P.shape))
+    S = np.sort(rng.permutation(n)[: int(rng.integers(1, n + 1))])
+    whole = model.allocate(S)
+    assert _pair_row_sums(model.W, S, block_bytes).tobytes() == model.W[np.ix_(S, S)].sum(axis=1).tobytes()
+    model.BLOCK_BYTES = block_bytes
+    assert model.allocate(S).tolist() == whole.tolist()
+    assert model._working(S) == model.evaluate(S).working
