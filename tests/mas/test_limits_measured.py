@@ -17,6 +17,8 @@ MEASURED = [
     ("sweep", "complete", 1000, 1000, 218), ("sweep", "complete", 1000, 50, 218),
     ("sweep", "small-world", 5000, 5000, 959), ("sweep", "small-world", 5000, 50, 770),
     ("sweep", "complete", 5000, 5000, 1238), ("sweep", "complete", 5000, 50, 973),
+    ("sweep", "small-world", 20000, 20000, 7023), ("sweep", "small-world", 20000, 50, 3826),
+    ("sweep", "complete", 20000, 50, 11046),
     ("negotiate", "small-world", 1000, 50, 172), ("negotiate", "small-world", 5000, 50, 769),
     ("negotiate", "small-world", 20000, 50, 376), ("negotiate", "small-world", 20000, 200, 457),
     ("negotiate", "small-world", 20000, 1000, 1094),
