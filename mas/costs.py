@@ -246,6 +246,11 @@ class CostModel:
         alloc = self.allocate(s)
         return int(np.unique(alloc[alloc >= 0]).size)
 
+    def _working(self, S: Iterable[int]) -> int:
+        """``evaluate(S).working`` without D's k x k block of W (at k = 20,000 four 3.2 GB arrays)."""
+        alloc = self.allocate(S)
+        return int(np.unique(alloc[alloc >= 0]).size)
+
     def G(self, S: Iterable[int]) -> float:
         """Objective G(S) = D(S) * lambda ** -kappa (formula (2)); smaller is better."""
         s = self.participants(S)
@@ -260,7 +265,7 @@ class CostModel:
         s = self.participants(S)
         sub = self.C[:, s]
         best = sub.min(axis=1)
-        tie_key = self.W[np.ix_(s, s)].sum(axis=1)
+        tie_key = _pair_row_sums(self.W, s, self.BLOCK_BYTES)
         rank = np.empty(s.size, dtype=np.intp)
         rank[np.lexsort((s, tie_key))] = np.arange(s.size)
         candidates = (sub == best[:, None]) & np.isfinite(sub)
@@ -358,10 +363,11 @@ class CostModel:
         [4.0, 5.0]
         """
         o = np.asarray(order, dtype=np.intp)
-        execution = np.minimum.accumulate(self.C[:, o], axis=1).sum(axis=0)
-        pair = np.cumsum(np.tril(self.W[np.ix_(o, o)], -1).sum(axis=1))
-        D = execution + pair
+        D = _prefix_execution(self.C, o, self.BLOCK_BYTES) + np.cumsum(_prefix_pairs(self.W, o, self.BLOCK_BYTES))
         return D, D * np.arange(1, o.size + 1, dtype=float) ** -self.kappa
+
+    #: bytes of one block of C's columns or W's rows that :meth:`prefix_costs` reads at a time
+    BLOCK_BYTES = 128 * 2**20
 
     #: above this many matrix entries (m * sum of k) a sweep counts working agents only for the best k
     WORKING_BUDGET = 3 * 10**8
@@ -426,11 +432,59 @@ class CostModel:
                 rows.append(SweepRow(k, None, float("inf"), float("inf"), 0, certificates.get(k)))
                 continue
             S = sets[k] if nested else sorted(sets[k])
-            working = self.evaluate(S).working if count_all or k == best_k else None
+            working = self._working(S) if count_all or k == best_k else None
             if working_only and working != k:
                 raise RuntimeError(f"strategy {name!r} returned {S} for k = {k} with only {working} agents working")
             rows.append(SweepRow(k, S, *values[k], working, certificates.get(k)))
         return Sweep(rows, name, best_k, self.participation)
+
+
+def _blocks(count: int, width: int, block_bytes: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges over ``count`` items of ``width`` floats each, ``block_bytes`` per range.
+
+    No range but a lone one has a single item: numpy sums the rows of an (m, 1) array pairwise
+    but those of an (m, w >= 2) array one after another, and blocked sums must equal whole ones.
+    """
+    step = max(2, block_bytes // max(1, 8 * width))
+    starts = list(range(0, count, step))
+    if len(starts) > 1 and count - starts[-1] == 1:
+        starts.pop()
+    return list(zip(starts, starts[1:] + [count]))
+
+
+def _prefix_execution(C: np.ndarray, o: np.ndarray, block_bytes: int) -> np.ndarray:
+    """``np.minimum.accumulate(C[:, o], axis=1).sum(axis=0)``, bit for bit, one block of columns at a
+    time (the running minimum carried from block to block): m x n floats at once were 3.2 GB at 20,000."""
+    out = np.empty(o.size)
+    running = None
+    for start, stop in _blocks(o.size, C.shape[0], block_bytes):
+        block = C[:, o[start:stop]]
+        if running is not None:
+            np.minimum(block[:, 0], running, out=block[:, 0])
+        np.minimum.accumulate(block, axis=1, out=block)
+        out[start:stop] = block.sum(axis=0)
+        running = block[:, -1].copy()
+    return out
+
+
+def _pair_row_sums(W, s: np.ndarray, block_bytes: int) -> np.ndarray:
+    """``W[np.ix_(s, s)].sum(axis=1)``, bit for bit, one block of W's rows at a time."""
+    out = np.empty(s.size)
+    for start, stop in _blocks(s.size, s.size, block_bytes):
+        out[start:stop] = np.asarray(W[np.ix_(s[start:stop], s)], dtype=np.float64).sum(axis=1)
+    return out
+
+
+def _prefix_pairs(W, o: np.ndarray, block_bytes: int) -> np.ndarray:
+    """``np.tril(W[np.ix_(o, o)], -1).sum(axis=1)``, bit for bit, one block of W's rows at a time
+    (a lazy W computes just those rows): the whole block and its triangle were 2 n x n floats."""
+    out = np.empty(o.size)
+    columns = np.arange(o.size)
+    for start, stop in _blocks(o.size, o.size, block_bytes):
+        block = np.asarray(W[np.ix_(o[start:stop], o)], dtype=np.float64)
+        block[columns[None, :] >= np.arange(start, stop)[:, None]] = 0.0
+        out[start:stop] = block.sum(axis=1)
+    return out
 
 
 def check_participation(value: str) -> str:
@@ -487,6 +541,8 @@ def _matrix(name: str, value) -> np.ndarray:
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "iuf":
             raise InputError(name, str(value.dtype), "must be a matrix of numbers (null for 'cannot execute')")
+        if value.dtype == np.float64 and _frozen(value):
+            return _check_costs(name, value, value)  # nobody can change it: shared, not copied (3.2 GB at 20,000^2)
         arr = np.array(value, dtype=np.float64)  # a copy: the model makes its matrices read-only
         return _check_costs(name, arr, value)
     rows = _strict_rows(name, value)
@@ -496,6 +552,15 @@ def _matrix(name: str, value) -> np.ndarray:
     if arr.ndim == 1:  # an empty list
         arr = arr.reshape(0, 0)
     return _check_costs(name, arr, value)
+
+
+def _frozen(a: np.ndarray) -> bool:
+    """True if neither ``a`` nor any array it views can be written through."""
+    while isinstance(a, np.ndarray):
+        if a.flags.writeable:
+            return False
+        a = a.base
+    return True
 
 
 def _check_costs(name: str, arr: np.ndarray, value) -> np.ndarray:
@@ -514,11 +579,11 @@ def _check_sums(C: np.ndarray, P: np.ndarray) -> None:
     """Refuse costs whose sums would overflow float64: D of any set is at most the sum of the
     rows' largest finite costs plus every pair's cost, so that bound must be finite."""
     with np.errstate(over="ignore", invalid="ignore"):
-        finite = np.where(np.isfinite(C), C, 0.0)
-        execution = finite.max(axis=1).sum()
+        largest = np.max(C, axis=1, initial=0.0, where=np.isfinite(C))  # no m x n copy of C
+        execution = largest.sum()
         if not np.isfinite(execution):
-            i = int(np.argmax(~np.isfinite(np.cumsum(finite.max(axis=1)))))
-            raise InputError(f"execution_cost[{i}]", float(finite[i].max()),
+            i = int(np.argmax(~np.isfinite(np.cumsum(largest))))
+            raise InputError(f"execution_cost[{i}]", float(largest[i]),
                              "costs so large that their sum overflows a float (keep totals below 1.8e308)")
         if is_lazy(P):  # its rows come from a topology's finite weights; a bound, when known, suffices
             n = P.shape[0]

@@ -247,6 +247,13 @@ AGENT = 7 * 2**10
 #: rows of n floats of the lazy pair matrices a negotiation reads, per subtask, over all of them (measured:
 #: cnp on 20,000 agents, peak RSS 0.8 MB more per subtask from 200 to 1,000 subtasks)
 LAZY_ROWS_PER_SUBTASK = 3
+#: dense n x n float arrays at the peak of a command whose P is dense (measured, n = 5,000: 2.8-3.1)
+DENSE_PAIRS = 3
+#: greedy's m x n temporaries, one block of rows at a time (mas.selection.greedy.BLOCK_BYTES)
+GREEDY_BLOCK = 64 * 2**20
+#: a sweep over lazy P and W (above COST_DENSE_MAX_N agents): the row caches of the lazy negotiation,
+#: movement and pair-sum matrices and one block of rows being read (measured at 20,000 agents)
+LAZY_SWEEP_PAIRS = 2 * 2**30
 #: the two-hop search of a complete topology batches this many candidate pairs (index + value + copies)
 TWO_HOP_BATCH = 2**23 * 8
 
@@ -266,15 +273,16 @@ def command_estimate(command: str, topology: str, agents: int, subtasks: int, st
     With U = 8 n^2 bytes (one dense pair matrix), the terms are:
 
     - ``base``: :data:`BASE_SWEEP`, or :data:`BASE_MESA` for the negotiating commands;
-    - ``C`` (8 m n) and ``solver``: the strategy's working arrays (greedy/local: one
-      more m x n array; exhaustive 16 MB; milp ~100 bytes per variable);
+    - ``C`` (8 m n, shared by the instance and its cost model) and ``solver``: the
+      strategy's working arrays (greedy: one block of rows of its m x n temporaries,
+      :data:`GREEDY_BLOCK`; local: one more m x n array; exhaustive 16 MB; milp ~100
+      bytes per variable);
     - ``pairs``: up to :data:`topologies.pairs.COST_DENSE_MAX_N` agents P is dense:
-      5 U at the peak (P, the cost model's P and W, hops or the all-pairs search,
-      and a sweep's block of W over greedy's order with its lower triangle). Above
-      it P and W are lazy, but a sweep over every k still reads all of W in one
-      piece (5 U again: the negotiation and movement rows, their sum, the block's
-      lower triangle; at 20,000 agents x 50 subtasks it passed 12 GB before it was
-      stopped), while a negotiation reads :data:`LAZY_ROWS_PER_SUBTASK` rows per subtask;
+      :data:`DENSE_PAIRS` U at the peak (the negotiation and movement costs and P while
+      P is built; then P, shared with the cost model, and W; a sweep reads W over
+      greedy's order in blocks of rows). Above it P and W are lazy: a sweep holds the
+      lazy matrices' row caches and one block of rows (:data:`LAZY_SWEEP_PAIRS`), a
+      negotiation :data:`LAZY_ROWS_PER_SUBTASK` rows per subtask;
     - ``topology``: a complete topology keeps its weight matrix for the graph
       built on demand (U) and batches the two-hop search (:data:`TWO_HOP_BATCH`);
       its P is dense at every size;
@@ -290,7 +298,7 @@ def command_estimate(command: str, topology: str, agents: int, subtasks: int, st
     >>> sorted(e.terms), round(e.bytes / 2**20)
     (['C', 'agents', 'base', 'graph', 'pairs', 'solver'], 358)
     >>> round(command_estimate("sweep", "complete", 20000, 50, "greedy").bytes / 2**30, 1)
-    19.5
+    13.6
     """
     from topologies.pairs import CACHE_BYTES, COST_DENSE_MAX_N  # noqa: PLC0415  (numpy: not for ``mas --help``)
 
@@ -303,12 +311,17 @@ def command_estimate(command: str, topology: str, agents: int, subtasks: int, st
         terms["solver"] = 100 * (n + m * n)
     elif strategy == "exhaustive":
         terms["solver"] = 16 * 2**20
+    elif strategy in ("greedy", "auto"):
+        terms["solver"] = min(FLOAT * m * n, GREEDY_BLOCK)
     else:
         terms["solver"] = FLOAT * m * n
-    if negotiating and not complete and n > COST_DENSE_MAX_N:
+    lazy = not complete and n > COST_DENSE_MAX_N
+    if lazy and negotiating:
         terms["pairs"] = min(4 * min(U, CACHE_BYTES), LAZY_ROWS_PER_SUBTASK * m * FLOAT * n)
+    elif lazy:
+        terms["pairs"] = LAZY_SWEEP_PAIRS
     else:
-        terms["pairs"] = 5 * U
+        terms["pairs"] = DENSE_PAIRS * U
     if complete:
         terms["topology"] = U + TWO_HOP_BATCH
     if negotiating or not complete:

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 from helpers import paper_json, random_costs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mas.costs import CostModel
@@ -192,3 +192,77 @@ def test_prefix_costs_equal_per_set_evaluation():
     for k in range(1, 10):
         assert D[k - 1] == pytest.approx(model.D(order[:k]))
         assert G[k - 1] == pytest.approx(model.G(order[:k]))
+
+
+def _whole_prefix_costs(model, order):
+    """prefix_costs as it was before issue 12 read C and W in blocks: every n x n block at once."""
+    o = np.asarray(order, dtype=np.intp)
+    block = np.asarray(model.W[np.ix_(o, o)])  # a lazy W computes all n rows here
+    D = np.minimum.accumulate(model.C[:, o], axis=1).sum(axis=0) + np.cumsum(np.tril(block, -1).sum(axis=1))
+    return D, D * np.arange(1, o.size + 1, dtype=float) ** -model.kappa
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**31), st.integers(1, 2000), st.booleans())
+def test_blocked_prefix_costs_equal_whole_ones_bit_for_bit(m, n, seed, block_bytes, prefix):
+    """Tiny blocks (down to 2 columns or rows at a time) give exactly the figures of one n x n block."""
+    rng = np.random.default_rng(seed)
+    C, P = random_costs(rng, m, n, 0.3, integer=False)
+    C *= rng.choice([1e-3, 1.0, 1e3], size=C.shape)  # magnitudes that make summation order matter
+    model = CostModel(C, P, kappa=float(rng.uniform(0.5, 3)))
+    order = rng.permutation(n)[: int(rng.integers(1, n + 1)) if prefix else n]
+    model.BLOCK_BYTES = block_bytes
+    D, G = model.prefix_costs(order)
+    D0, G0 = _whole_prefix_costs(model, order)
+    assert D.tobytes() == D0.tobytes() and G.tobytes() == G0.tobytes()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(["small-world", "scale-free", "random"]), st.integers(3, 40), st.integers(0, 2**31),
+       st.integers(1, 4000))
+def test_blocked_prefix_costs_over_a_lazy_W_equal_whole_dense_ones(kind, n, seed, block_bytes):
+    """A lazy W (rows computed when read, as above 6,000 agents) read in row blocks: the figures of its
+    whole block, and those of the dense W up to rounding (a path's length summed from either end)."""
+    import topologies
+    from mas.selection.greedy import greedy_order
+
+    G = topologies.build(kind, n, seed=seed)
+    C, _ = random_costs(np.random.default_rng(seed), 2 * n, n, 0.2, integer=False)
+    lazy = CostModel(C, topologies.transmission_matrix(G, dense_max_n=0))
+    dense = CostModel(C, topologies.transmission_matrix(G, dense_max_n=10**9))
+    assert topologies.is_lazy(lazy.W) and not topologies.is_lazy(dense.W)
+    order = greedy_order(dense)
+    lazy.BLOCK_BYTES = block_bytes
+    D, G_ = lazy.prefix_costs(order)
+    D0, G0 = _whole_prefix_costs(lazy, order)
+    assert D.tobytes() == D0.tobytes() and G_.tobytes() == G0.tobytes()
+    np.testing.assert_allclose(D, dense.prefix_costs(order)[0], rtol=1e-12)
+
+
+def test_prefix_costs_blocks_never_leave_a_single_column():
+    """numpy sums an (m, 1) block's rows pairwise, wider ones in order: a lone last column would differ."""
+    from mas.costs import _blocks
+
+    assert _blocks(7, 1, 24) == [(0, 3), (3, 7)]
+    assert _blocks(6, 1, 24) == [(0, 3), (3, 6)]
+    assert _blocks(1, 1, 8) == [(0, 1)]
+    assert _blocks(5, 10**6, 1) == [(0, 2), (2, 5)]
+    assert all(b - a >= 2 for a, b in _blocks(1001, 3, 16))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 2**31), st.integers(1, 2000))
+def test_allocation_and_working_count_in_row_blocks_equal_whole_ones(m, n, seed, block_bytes):
+    """The tie key (each agent's pair cost to the rest of S) summed per row block: the same allocation,
+    the same tie keys bit for bit, and the sweep's working count is evaluate()'s."""
+    from mas.costs import _pair_row_sums
+
+    rng = np.random.default_rng(seed)
+    C, P = random_costs(rng, m, n, 0.3, integer=True)  # integer costs: many ties
+    model = CostModel(C, P * rng.uniform(0.5, 2.0, size=P.shape))
+    S = np.sort(rng.permutation(n)[: int(rng.integers(1, n + 1))])
+    whole = model.allocate(S)
+    assert _pair_row_sums(model.W, S, block_bytes).tobytes() == model.W[np.ix_(S, S)].sum(axis=1).tobytes()
+    model.BLOCK_BYTES = block_bytes
+    assert model.allocate(S).tolist() == whole.tolist()
+    assert model._working(S) == model.evaluate(S).working

@@ -61,3 +61,37 @@ def test_generation_is_seeded_and_always_coverable():
     assert np.isinf(a.execution_cost).mean() > 0.7
     with pytest.raises(InputError, match="infeasible_prob"):
         generate_instance("grid", 4, 4, infeasible_prob=1.0)
+
+
+def test_generated_costs_are_the_draws_of_one_astype_and_shared_read_only_with_the_model():
+    """Issue 12: C is converted to floats in its own memory and validated once; the numbers are those of
+    ``rng.integers(...).astype(float)`` after the topology's draws, as before."""
+    import networkx as nx
+
+    from mas.instance import _as_float
+
+    G = nx.path_graph(9)
+    nx.set_node_attributes(G, {v: (float(v), 0.0) for v in G}, "pos")
+    nx.set_edge_attributes(G, 1.0, "weight")
+    inst = generate_instance(G, 9, 1100, seed=5, cost_low=0, cost_high=10**15)
+    expected = np.random.default_rng(5).integers(0, 10**15 + 1, size=(1100, 9)).astype(float)
+    assert inst.execution_cost.tobytes() == expected.tobytes()
+    assert not inst.execution_cost.flags.writeable
+    assert inst.cost_model().C is inst.execution_cost and inst.cost_model().P is inst.transmission_cost
+    with pytest.raises(ValueError):
+        inst.execution_cost[0, 0] = 1.0
+    ints = np.random.default_rng(1).integers(-2**62, 2**62, size=(7, 3))
+    assert _as_float(ints.copy(), rows=2).tobytes() == ints.astype(float).tobytes()
+
+
+def test_a_writeable_or_viewed_matrix_is_copied_by_the_model():
+    from mas.costs import CostModel
+
+    C = np.ones((2, 2))
+    assert CostModel(C, np.zeros((2, 2))).C is not C  # the caller could change it
+    base = np.ones((2, 2))
+    view = base[:]
+    view.setflags(write=False)
+    assert CostModel(view, np.zeros((2, 2))).C is not view  # changeable through base
+    base.setflags(write=False)
+    assert CostModel(base, np.zeros((2, 2))).C is base

@@ -1,3 +1,5 @@
+import dataclasses
+
 import networkx as nx
 import numpy as np
 from helpers import run_logged
@@ -50,8 +52,8 @@ def test_rounds_grow_with_the_diameter():
     G = nx.path_graph(12)
     nx.set_node_attributes(G, {v: (float(v), 0.0) for v in G}, "pos")
     nx.set_edge_attributes(G, 1.0, "weight")
-    inst = generate_instance(G, 12, 1, seed=0)
-    inst.execution_cost[:] = np.arange(12, 0, -1, dtype=float)[None, :]  # agent 11 is cheapest
+    inst = generate_instance(G, 12, 1, seed=0)  # its matrices are read-only: a new instance with other costs
+    inst = dataclasses.replace(inst, execution_cost=np.arange(12, 0, -1, dtype=float)[None, :])  # agent 11 cheapest
     result, _, _ = run_logged(inst, CBBA(), rng=0)
     assert result.allocation == [11]
     assert result.extra["rounds"] >= 11

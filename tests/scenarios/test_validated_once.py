@@ -32,7 +32,7 @@ def constructions(monkeypatch):
 
 def test_compare_builds_one_cost_model(constructions):
     inst = generate_instance("small-world", 10, 5, seed=4)
-    assert constructions[0] == 0  # generating validates nothing yet
+    assert constructions[0] == 1  # generating validates once, as loading does (its C is then shared, not copied)
     report = compare(inst, seed=1)
     assert constructions[0] == 1  # was 10: the optimum, one per protocol (8), the coordinator rows
     assert len(report["rows"]) > 8
@@ -51,12 +51,14 @@ def test_a_loaded_instance_is_not_validated_again(constructions):
     assert constructions[0] == 1
 
 
-def test_a_changed_instance_is_validated_again():
+def test_a_changed_instance_is_validated_again(constructions):
     inst = load_instance(PAPER)
     first = inst.cost_model()
     assert inst.cost_model("working").C is first.C and inst.cost_model("working").participation == "working"
+    assert constructions[0] == 1
     inst.kappa = 3.0
-    assert inst.cost_model().kappa == 3.0 and inst.cost_model().C is not first.C
+    assert inst.cost_model().kappa == 3.0 and constructions[0] == 2
+    assert inst.cost_model().C is first.C  # read-only all the way down: validated again, not copied
     with pytest.raises(ValueError, match="read-only"):
         load_instance(PAPER).execution_cost[0, 0] = 1.0  # the validated matrices cannot change under it
 

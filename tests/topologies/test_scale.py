@@ -202,3 +202,25 @@ def test_all_pairs_search_split_between_processes_is_the_same(monkeypatch):
     monkeypatch.setattr(matrices, "PARALLEL_MIN_N", 10)
     assert np.array_equal(topologies.negotiation_costs(G), serial)
     assert np.array_equal(topologies.hop_counts(G), shortest_path(nx.to_scipy_sparse_array(G), unweighted=True))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 60), st.integers(0, 2**31), st.integers(1, 9))
+def test_complete_negotiation_helpers_in_blocks_equal_the_index_array_forms(n, seed, block):
+    """Issue 12: the upper triangle's values and the mirrored lower triangle, row by row or in blocks,
+    are exactly those of numpy's triu/tril index arrays; so is the partition's k-th value."""
+    from topologies.complete import _mirror_upper, _upper_values
+
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(1, 10, (n, n))
+    expected = w[np.triu_indices(n, 1)]
+    got = _upper_values(w)
+    assert got.tobytes() == expected.tobytes()
+    k = int(rng.integers(got.size))
+    got.partition(k)
+    assert got[k] == np.partition(expected, k)[k]
+    D, ref = w.copy(), w.copy()
+    lower = np.tril_indices(n, -1)
+    ref[lower] = ref.T[lower]
+    _mirror_upper(D, block=block)
+    assert D.tobytes() == ref.tobytes()
