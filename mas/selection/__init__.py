@@ -25,7 +25,7 @@ get = STRATEGIES.get
 
 #: strategies that take ``progress=`` (a callable ``progress(label, done, total)``; see
 #: :meth:`mas.costs.CostModel.sweep`)
-REPORTING = ("greedy", "local")
+REPORTING = ("greedy", "local", "milp")
 
 
 class NestedSets(dict):

@@ -448,6 +448,7 @@ class MilpSets(dict):
     def __init__(self) -> None:
         super().__init__()
         self.certificates: dict[int, Certificate] = {}
+        self.report = lambda: None  # told after each k is settled (milp_strategy's progress)
 
 
 def _incumbents(model):
@@ -497,13 +498,15 @@ def _incumbents(model):
 
 
 @register("milp")
-def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
+def milp_strategy(model, ks, *, time_limit: float | None = None, progress=None) -> MilpSets:
     """Exact best set of each size in ``ks`` (see the module docstring); a k with no feasible set is left out.
 
     ``time_limit`` (seconds) applies to each k; a k that hits it returns the
     best set found so far, and its certificate (``.certificates[k]``) says
     "time limit" with the bound and gap reached.  A k proven by the branch and
     bound has bound = D (integer data) or D less a 1e-9 relative margin.
+    ``progress(label, done, total)`` hears each k as it is settled (n = m = 40
+    takes about half a minute).
 
     Examples
     --------
@@ -523,6 +526,8 @@ def milp_strategy(model, ks, *, time_limit: float | None = None) -> MilpSets:
         program.rule = model.allocate
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
+    if progress is not None:
+        out.report = lambda: progress("milp: sizes settled", len(out.certificates), len(ks))
     left = list(ks)
     if model.participation == "participants" and model.n <= BRANCH_MAX_AGENTS:
         left = _branch(model, program, left, incumbent, out, time_limit, removing=False)  # small k upward
@@ -537,6 +542,7 @@ def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
     if s is not None:
         out[k] = s
         incumbent.found[k] = s
+    out.report()
 
 
 def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *,

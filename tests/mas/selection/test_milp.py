@@ -92,3 +92,17 @@ def test_solver_prints_nothing_on_stdout():
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     assert out.stdout == "{1: [2], 2: [1, 2]}\n"
+
+
+def test_progress_hears_every_k_once_and_changes_nothing():
+    from mas.costs import CostModel
+    from mas.selection.milp import milp_strategy
+
+    rng = np.random.default_rng(5)
+    C = rng.integers(1, 10, (12, 12)).astype(float)
+    P = rng.uniform(1, 10, (12, 12))
+    model = CostModel(C, (P + P.T) / 2 * (1 - np.eye(12)))
+    seen = []
+    sets = milp_strategy(model, range(1, 13), progress=lambda label, done, total: seen.append((done, total)))
+    assert seen == [(d, 12) for d in range(1, 13)]
+    assert dict(sets) == dict(milp_strategy(model, range(1, 13)))
