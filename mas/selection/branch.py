@@ -222,25 +222,33 @@ def _least(values: np.ndarray, r: int) -> np.ndarray:
     return np.partition(values, r - 1, axis=1)[:, :r].sum(axis=1)
 
 
-class _Adding:
+class _Tree:
+    """What both trees share: a node's children are batched, and a subclass's ``_kept`` keeps those
+    whose bound beats the incumbent. ``size`` agents are chosen in all (added, or left out)."""
+
+    def __init__(self, Ct: np.ndarray, W: np.ndarray, size: int, found: _Incumbent) -> None:
+        self.Ct, self.W, self.size, self.found = Ct, W, size, found
+
+    def expand(self, chosen, *state):
+        r = self.size - chosen.shape[1] - 1  # still to choose after the child's agent
+        p, f = _children(chosen, self.Ct.shape[0], r)
+        for pp, ff in _batches(p, f, *self.Ct.shape):
+            kept = self._kept(chosen, *state, pp, ff, r)
+            if kept is not None:
+                yield kept
+
+
+class _Adding(_Tree):
     """The tree adding agents: a batch is (members, execution per subtask, pairs(S), t = W[g, S] per agent g)."""
 
     def __init__(self, Ct: np.ndarray, W: np.ndarray, k: int, found: _Incumbent) -> None:
-        self.Ct, self.W, self.k, self.found = Ct, W, k, found
+        super().__init__(Ct, W, k, found)
         self.sufmin, self.half = _suffix_tables(Ct, W, k)
 
     def root(self) -> tuple:
         """The empty set, whose children are the singletons."""
         n, m = self.Ct.shape
         return np.zeros((1, 0), dtype=np.intp), np.full((1, m), np.inf), np.zeros(1), np.zeros((1, n))
-
-    def expand(self, members, cur, pair, t):
-        r = self.k - members.shape[1] - 1  # still to add after the child's agent
-        p, f = _children(members, self.Ct.shape[0], r)
-        for pp, ff in _batches(p, f, *self.Ct.shape):
-            kept = self._kept(members, cur, pair, t, pp, ff, r)
-            if kept is not None:
-                yield kept
 
     def _kept(self, members, cur, pair, t, pp, ff, r):
         """The children (parent pp, agent ff) whose bound beats the incumbent, as a batch (None: none);
@@ -292,12 +300,12 @@ def _by_removal(Ct, W, q, found: _Incumbent, max_nodes, deadline) -> tuple[bool,
     return _depth_first(tree.root(), tree.expand, max_nodes, deadline)
 
 
-class _Removing:
+class _Removing(_Tree):
     """The tree leaving agents out: a batch is (left-out sets, W[g, left out] per agent g, pairs(T),
     execution of T)."""
 
     def __init__(self, Ct: np.ndarray, W: np.ndarray, q: int, found: _Incumbent) -> None:
-        self.Ct, self.W, self.q, self.found = Ct, W, q, found
+        super().__init__(Ct, W, q, found)
         _, self.half = _suffix_tables(Ct, W, q)
         self.top = np.argsort(Ct, axis=0, kind="stable")[: q + 2].T  # (m, q + 2): each subtask's cheapest agents
         self.vals = np.take_along_axis(Ct.T, self.top, axis=1)
@@ -309,14 +317,6 @@ class _Removing:
         n = self.Ct.shape[0]
         return (np.zeros((1, 0), dtype=np.intp), np.zeros((1, n)), np.full(1, self.whole),
                 self.Ct.min(axis=0).sum(keepdims=True))
-
-    def expand(self, out, t_out, pair, E):
-        r = self.q - out.shape[1] - 1  # still to leave out after the child's agent
-        p, f = _children(out, self.Ct.shape[0], r)
-        for pp, ff in _batches(p, f, *self.Ct.shape):
-            kept = self._kept(out, t_out, pair, E, pp, ff, r)
-            if kept is not None:
-                yield kept
 
     def _kept(self, out, t_out, pair, E, pp, ff, r):
         """The children (parent pp, agent ff) whose bound beats the incumbent, as a batch (None: none);
