@@ -448,7 +448,6 @@ class MilpSets(dict):
     def __init__(self) -> None:
         super().__init__()
         self.certificates: dict[int, Certificate] = {}
-        self.report = lambda: None  # told after each k is settled (milp_strategy's progress)
 
 
 def _incumbents(model):
@@ -526,14 +525,18 @@ def milp_strategy(model, ks, *, time_limit: float | None = None, progress=None) 
         program.rule = model.allocate
         ks = [k for k in ks if k <= model.m]  # each working agent needs a subtask of its own
     incumbent = _incumbents(model)
-    if progress is not None:
-        out.report = lambda: progress("milp: sizes settled", len(out.certificates), len(ks))
+    def report() -> None:
+        if progress is not None:
+            progress("milp: sizes settled", len(out.certificates), len(ks))
+
     left = list(ks)
     if model.participation == "participants" and model.n <= BRANCH_MAX_AGENTS:
-        left = _branch(model, program, left, incumbent, out, time_limit, removing=False)  # small k upward
-        left = _branch(model, program, left[::-1], incumbent, out, time_limit, removing=True)[::-1]  # large k down
+        left = _branch(model, program, left, incumbent, out, time_limit, removing=False, report=report)  # small k up
+        left = _branch(model, program, left[::-1], incumbent, out, time_limit, removing=True,
+                       report=report)[::-1]  # large k down
     for k in left:
         _keep(out, incumbent, k, *program.solve(k, incumbent, time_limit))
+        report()
     return out
 
 
@@ -542,12 +545,13 @@ def _keep(out: MilpSets, incumbent, k: int, s, cert: Certificate) -> None:
     if s is not None:
         out[k] = s
         incumbent.found[k] = s
-    out.report()
 
 
 def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, time_limit, *,
-            removing: bool) -> list[int]:
+            removing: bool, report) -> list[int]:
     """Solve ``ks`` in their order by ``mas.selection.branch`` until one outgrows the budget; the ks left.
+
+    ``report()`` is called after each k is settled.
 
     A k stopped by the node budget or by ``time_limit`` goes to HiGHS with what
     the search found as a start and the time that is left; after a k stopped
@@ -568,11 +572,13 @@ def _branch(model, program: _Program, ks: list[int], incumbent, out: MilpSets, t
             s = found.participants
             _keep(out, incumbent, k, s, certify(found.D if s else None, found.bound, integer=found.integer,
                                                 status=None if s else "infeasible"))
+            report()
             continue
         if found.participants is not None:
             incumbent.hints[k] = found.participants
         limit = None if time_limit is None else max(time_limit - (time.perf_counter() - began), 1e-3)
         _keep(out, incumbent, k, *program.solve(k, incumbent, limit))
+        report()
         if found.nodes > budget:
             return ks[i + 1:]
     return []
