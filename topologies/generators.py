@@ -181,8 +181,9 @@ def build(
         G = complete_graph(*arrays)
         tell(f"{kind}: done", len(steps), len(steps))
         return G
-    # only the random graph's edge rows take long enough to report
-    G = _BUILDERS[kind](int(n), rng, **params, **({"progress": progress} if kind == "random" else {}))
+    # a builder that reports inside (the random graph's edge rows) says so by taking ``progress``
+    reports = "progress" in _builder_parameters(kind)
+    G = _BUILDERS[kind](int(n), rng, **params, **({"progress": progress} if reports else {}))
     tell(f"{kind}: {steps[1]}", 1, len(steps))
     if kind == "grid":
         cols = math.ceil(math.sqrt(n))
@@ -218,8 +219,12 @@ def kind_options(kind: str) -> tuple[str, ...]:
     """
     if kind not in _BUILDERS:
         raise TopologyError(f"kind = {kind!r}: unknown topology; choose one of {', '.join(KINDS)}")
-    return tuple(p for p in tuple(inspect.signature(_BUILDERS[kind]).parameters)[2:]  # after (n, rng)
-                 if p != "progress")
+    return tuple(p for p in _builder_parameters(kind) if p != "progress")
+
+
+def _builder_parameters(kind: str) -> tuple[str, ...]:
+    """The keywords of ``kind``'s generator after (n, rng)."""
+    return tuple(inspect.signature(_BUILDERS[kind]).parameters)[2:]
 
 
 def _check(kind: str, n, weights: str, low: float, high: float, params: dict) -> None:
