@@ -12,17 +12,16 @@ import itertools
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mas.mip import ABS_TOL, certify
 from mas.resources.gap import GapInstance, read_gap, solve_gap
 
-ROOT = Path(__file__).resolve().parents[2]
 GAP_DIR = ROOT / "scenarios" / "data" / "gap"
 DEFAULT_REL_GAP = 1e-4  # HiGHS's mip_rel_gap, which stopped the old code short
 

@@ -4,9 +4,9 @@ import pkgutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 import protocols
 from mas.crowdsourcing import ALGORITHMS as CROWD
@@ -20,7 +20,6 @@ from protocols.bargaining.strategies import STRATEGIES as BARGAINING
 from scenarios.batch import registry as batch
 from scenarios.batch.registry import SCENARIOS
 
-ROOT = Path(__file__).resolve().parents[2]
 DECLARING = {"protocol": PROTOCOLS, "strategy": STRATEGIES, "crowd algorithm": CROWD,
              "placement algorithm": PLACEMENT, "scenario": SCENARIOS}
 

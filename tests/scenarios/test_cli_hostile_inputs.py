@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scenarios.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
 PAPER = ROOT / "scenarios" / "data" / "paper_example.json"
 TASKS = ROOT / "scenarios" / "data" / "resources" / "seed001_three_tasks.json"
 NODES = ROOT / "scenarios" / "data" / "resources" / "seed001_two_models.json"

@@ -8,11 +8,9 @@ import sys
 from pathlib import Path
 
 from crowd_streams import SCENARIO_1
-from helpers import run_main
+from helpers import ROOT, run_main
 
 from scenarios.crowd_experiment import averages, run_experiment, write_outputs
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def mas(*args):

@@ -5,19 +5,16 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import random_costs
+from helpers import ROOT, random_costs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mas.costs import CostModel
 from mas.selection.exhaustive import exhaustive
 from mas.selection.milp import _Program, milp_strategy
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _no_start(k, lp_z):

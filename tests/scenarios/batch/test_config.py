@@ -1,9 +1,9 @@
 """scenarios.batch.config: TOML configs are checked before any run, and every error names its key."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -138,7 +138,7 @@ def test_int_and_float_spellings_are_the_same_run():
 
 
 def test_example_config_is_valid():
-    cfg = load_config(Path(__file__).parents[3] / "scenarios" / "configs" / "topology_study.toml")
+    cfg = load_config(ROOT / "scenarios" / "configs" / "topology_study.toml")
     assert cfg.scenario == "cost-sweep"
     assert {"random", "small-world", "scale-free"} <= {p["topology"] for p in cfg.points}
     assert len(cfg.seeds) >= 20

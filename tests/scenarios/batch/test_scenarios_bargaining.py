@@ -1,9 +1,9 @@
 """scenarios.batch.scenarios_bargaining: bargain-topology is negotiate(..., pricing="bargain") over seeds."""
 
 import tomllib
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from mas.errors import InputError
 from protocols import negotiate
@@ -11,7 +11,6 @@ from scenarios.batch import parse_config, registry
 from scenarios.wiring import make_instance
 
 SC = registry.get("bargain-topology")
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("buyer, seller, topology, loss", [("boulware", "conceder", "small-world", 0.0),

@@ -1,9 +1,9 @@
 """scenarios.batch.scenarios_crowd: the crowd scenario is run_online on generate_stream, seed for seed."""
 
 import tomllib
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +12,7 @@ from mas.errors import InputError
 from scenarios.batch import parse_config, registry
 
 SC = registry.get("crowd")
-ROOT = Path(__file__).resolve().parents[3]
+
 DETERMINISTIC = ("completed", "completion_rate", "workers_used", "total_paid", "average_cost")
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,6 @@ from scenarios.batch import parse_config, registry
 from scenarios.negotiation import negotiation_report
 
 SC = registry.get("protocol-compare")
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @settings(max_examples=12, deadline=None)

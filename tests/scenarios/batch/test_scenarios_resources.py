@@ -2,9 +2,9 @@
 
 import math
 import tomllib
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +14,6 @@ from mas.resources.queueing import mmc
 from scenarios.batch import parse_config, registry
 
 SC = registry.get("resources")
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _same(a, b):

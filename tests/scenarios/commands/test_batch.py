@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from scenarios.cli import main
-
-ROOT = Path(__file__).resolve().parents[3]
 
 SLOW_PLUGIN = '''
 import time

@@ -1,11 +1,11 @@
 import json
-from pathlib import Path
 
 import pytest
+from helpers import DATA, ROOT
 
 from scenarios.cli import main
 
-PAPER = str(Path(__file__).parents[2] / "data" / "paper_example.json")
+PAPER = str(DATA / "paper_example.json")
 FIELDS = {"protocol", "allocation", "unallocated", "participants", "D", "G", "messages", "communication_cost",
           "ticks", "payments", "optimal_D", "gap"}
 PROTOCOLS = ["cnp", "first-price", "vickrey", "ssi", "cbba", "neighbour"]
@@ -107,7 +107,7 @@ def test_as_a_new_user_runs_it():
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parents[3]
+    root = ROOT
     proc = subprocess.run(
         [
             sys.executable,

@@ -7,15 +7,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from scenarios.cli import main
 from scenarios.commands.viz import free_port, server_command, server_env
 from scenarios.viz import PAGES
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(
