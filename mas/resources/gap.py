@@ -334,13 +334,16 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     The exact method starts HiGHS from the greedy assignment improved by shifts
     and swaps, and never returns anything worse than that start. With a
     ``time_limit`` it first gives HiGHS a tenth of the time (easy instances are
-    proven there), then runs the ``search`` for up to half of it (less when it
-    stops finding better assignments): "chain", the ejection-chain tabu search
-    of ``mas.resources.gap_chain``, or "shift-swap", the tabu search of
-    ``mas.resources.gap_tabu``; then a large-neighbourhood search
-    (``mas.resources.gap_lns``) for up to 20%, then hands the best assignment
-    found to HiGHS for the rest, which improves it further, raises the bound
-    and may prove it optimal.
+    proven there). Then, when resource uses and capacities are integers, price
+    and dive (``mas.resources.gap_dive``: column generation on the
+    set-partitioning model, randomised LP dives) for up to 40%, which also
+    gives the Lagrangian bound; then the ``search`` for up to 20% (50% without
+    the dives; less when it stops finding better assignments): "chain", the
+    ejection-chain tabu search of ``mas.resources.gap_chain``, or "shift-swap",
+    the tabu search of ``mas.resources.gap_tabu``; then a large-neighbourhood
+    search (``mas.resources.gap_lns``) for up to 20%, then hands the best
+    assignment found to HiGHS for the rest, which improves it further, raises
+    the bound and may prove it optimal.
 
     Parameters
     ----------
@@ -406,10 +409,18 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
     status = run.status
     if time_limit is not None and not certify(best_value, bound, maximize=maximize, integer=integer).optimal \
             and best is not None:
+        from mas.resources.gap_dive import divable, gap_dive
         from mas.resources.gap_lns import gap_lns
 
         proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
-        best = run_search(inst, best, maximize=maximize, time_limit=0.5 * time_limit, seed=seed,
+        share = 0.5
+        if divable(inst):
+            dive = gap_dive(inst, best, maximize=maximize, time_limit=0.4 * time_limit, seed=seed,
+                            bound=proven if integer else None)
+            best, share = dive.assignment, 0.2
+            bound = min(bound, dive.bound) if maximize else max(bound, dive.bound)
+            proven = certify(inst.check(best), bound, maximize=maximize, integer=integer).bound
+        best = run_search(inst, best, maximize=maximize, time_limit=min(share * time_limit, left()), seed=seed,
                           bound=proven if integer else None)
         best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.2 * time_limit, 0.5 * left()), seed=seed,
                        bound=proven if integer else None)

@@ -21,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--index", type=positive_int, default=None, metavar="K",
                    help="solve only the K-th instance of a multi-instance file (from 1)")
     p.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
-                   help="limit of the exact solver (it then also runs tabu and neighbourhood searches); "
+                   help="limit of the exact solver (it then also runs dives, tabu and neighbourhood searches); "
                         "the result says 'time limit' with the bound and gap reached")
     p.add_argument("--search", choices=GAP_SEARCHES.names(), default=None,
                    help="search phase of a time-limited exact solve: chain (ejection-chain tabu search, default) "
