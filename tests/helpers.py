@@ -14,6 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def random_gap(seed: int, m: int, n: int, slack: float):
+    """A random GAP instance with integer data and a feasible assignment of it: (GapInstance, assignment)."""
+    from mas.resources.gap import GapInstance
+
+    rng = np.random.default_rng(seed)
+    w = rng.integers(1, 20, size=(m, n)).astype(float)
+    c = rng.integers(1, 50, size=(m, n)).astype(float)
+    a = rng.integers(0, m, size=n)  # capacities that this assignment meets, so a feasible one exists
+    used = np.bincount(a, weights=w[a, np.arange(n)], minlength=m)
+    return GapInstance("r", c, w, np.floor(used * slack) + 1), a
+
+
 def paper_json() -> dict:
     return json.loads((DATA / "paper_example.json").read_text())
 

@@ -83,7 +83,7 @@ def gap_dive(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float =
     -------
     Dive
         ``assignment`` feasible and no worse than ``a``; ``bound`` the Lagrangian bound of the root
-        (a lower bound of a minimum, an upper bound of a maximum; -inf/+inf if the root LP did not end).
+        (a lower bound of a minimum, an upper bound of a maximum; -inf/+inf if the root LP failed).
 
     Raises
     ------
@@ -112,7 +112,8 @@ def gap_dive(inst, a: np.ndarray, *, maximize: bool = False, time_limit: float =
     # the root may take all the time (slow convergence with few agents): then no dive
     root = master.root_bound(time.perf_counter() + _ROOT_SHARE * time_limit)
     target = -math.inf if bound is None else master.sign * bound
-    target = max(target, math.ceil(root - 1e-6) if master.integer else root)
+    if math.isfinite(root):
+        target = max(target, math.ceil(root - 1e-6) if master.integer else root)
     dives = found = 0
     while time.perf_counter() < end and best_value > target + 1e-9 and (max_dives is None or dives < max_dives):
         if dives >= _GIVE_UP and not found:

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from helpers import GAP_INSTANCES as INSTANCES
 from helpers import gap_optima as optima
+from helpers import random_gap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mas.errors import InputError
-from mas.resources.gap import GapInstance, gap_greedy, read_gap, solve_gap
+from mas.resources.gap import gap_greedy, read_gap, solve_gap
 from mas.resources.gap_chain import _price, gap_chain
 from scenarios.resources_examples import data_path
 
@@ -23,20 +24,11 @@ def test_reaches_the_proven_optimum_from_greedy(name, maximize):
     assert inst.check(start) != inst.check(got)  # the greedy start is not optimal: the search did it
 
 
-def random_instance(seed: int, m: int, n: int, slack: float) -> GapInstance:
-    rng = np.random.default_rng(seed)
-    w = rng.integers(1, 20, size=(m, n)).astype(float)
-    c = rng.integers(1, 50, size=(m, n)).astype(float)
-    a = rng.integers(0, m, size=n)  # capacities that this assignment meets, so a feasible one exists
-    used = np.bincount(a, weights=w[a, np.arange(n)], minlength=m)
-    return GapInstance("r", c, w, np.floor(used * slack) + 1), a
-
-
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), m=st.integers(2, 5), n=st.integers(1, 14), slack=st.floats(1.0, 1.5),
        depth=st.integers(1, 5), maximize=st.booleans())
 def test_feasible_never_worse_and_deterministic(seed, m, n, slack, depth, maximize):
-    inst, start = random_instance(seed, m, n, slack)
+    inst, start = random_gap(seed, m, n, slack)
     sign = -1 if maximize else 1
     got = gap_chain(inst, start, maximize=maximize, max_steps=60, time_limit=1e9, seed=seed, depth=depth)
     assert sign * inst.check(got) <= sign * inst.check(start)  # check() also raises if over capacity
@@ -67,7 +59,7 @@ def test_chain_price_is_the_change_of_the_penalised_total(seed, m, n, length):
 
 
 def test_cpu_clock_and_bad_options():
-    inst, start = random_instance(3, 3, 10, 1.1)
+    inst, start = random_gap(3, 3, 10, 1.1)
     got = gap_chain(inst, start, time_limit=0.05, clock="cpu")
     assert inst.check(got) <= inst.check(start)
     with pytest.raises(InputError, match="depth"):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from helpers import GAP_INSTANCES as INSTANCES
 from helpers import gap_optima as optima
+from helpers import random_gap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,19 +16,10 @@ from mas.resources.gap_dive import _Master, divable, gap_dive
 from scenarios.resources_examples import data_path
 
 
-def random_instance(seed: int, m: int, n: int, slack: float):
-    rng = np.random.default_rng(seed)
-    w = rng.integers(1, 20, size=(m, n)).astype(float)
-    c = rng.integers(1, 50, size=(m, n)).astype(float)
-    a = rng.integers(0, m, size=n)  # capacities that this assignment meets, so a feasible one exists
-    used = np.bincount(a, weights=w[a, np.arange(n)], minlength=m)
-    return GapInstance("r", c, w, np.floor(used * slack) + 1), a
-
-
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), m=st.integers(1, 4), n=st.integers(1, 9))
 def test_knapsack_pricing_is_the_exhaustive_best(seed, m, n):
-    inst, _ = random_instance(seed, m, n, 1.3)
+    inst, _ = random_gap(seed, m, n, 1.3)
     profit = np.random.default_rng(seed + 1).normal(size=(m, n)) * 10
     value, chosen = _Master(inst, 1.0).knapsacks(profit, np.ones(m, dtype=bool))
     for i in range(m):
@@ -42,7 +34,7 @@ def test_knapsack_pricing_is_the_exhaustive_best(seed, m, n):
 @given(seed=st.integers(0, 10_000), m=st.integers(2, 5), n=st.integers(2, 14), slack=st.floats(1.0, 1.5),
        maximize=st.booleans())
 def test_feasible_never_worse_bound_valid_and_deterministic(seed, m, n, slack, maximize):
-    inst, start = random_instance(seed, m, n, slack)
+    inst, start = random_gap(seed, m, n, slack)
     sign = -1 if maximize else 1
     got = gap_dive(inst, start, maximize=maximize, time_limit=1e9, seed=seed, max_dives=3)
     assert sign * inst.check(got.assignment) <= sign * inst.check(start)  # check() raises if over capacity
@@ -74,7 +66,7 @@ def test_d20100_bound_is_the_lagrangian_one():
 
 
 def test_real_resource_uses_are_not_divable_but_solve_gap_still_works():
-    inst, start = random_instance(5, 3, 8, 1.2)
+    inst, start = random_gap(5, 3, 8, 1.2)
     real = GapInstance("real", inst.cost, inst.weight + 0.5, inst.capacity + 2.0)
     assert divable(inst) and not divable(real)
     with pytest.raises(InputError, match="integer resource uses"):
