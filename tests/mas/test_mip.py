@@ -240,6 +240,9 @@ def test_gap_and_place_commands_run_without_importing_mesa():
         "from scenarios.commands import gap, place\n"
         "gap.run(argparse.Namespace(file='scenarios/data/gap/c0515_1', index=None, maximize=False,\n"
         "        algorithm='exact', time_limit=None, search=None, json=True))\n"
+        # a time limit on an instance HiGHS does not prove at once runs every phase (dives, searches)
+        "gap.run(argparse.Namespace(file='scenarios/data/gap/d20100', index=None, maximize=False,\n"
+        "        algorithm='exact', time_limit=2.0, search=None, json=True))\n"
         "place.run(argparse.Namespace(tasks='scenarios/data/resources/seed001_five_tasks.json',\n"
         "          nodes='scenarios/data/resources/seed001_three_models.json', objective='count',\n"
         "          algorithm='exact', seed=None, time_limit=None, iterations=None, json=True))\n"
