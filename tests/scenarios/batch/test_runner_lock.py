@@ -78,22 +78,33 @@ def test_second_batch_on_the_same_out_is_refused_then_waits(tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
-def test_workers_die_with_a_killed_batch(tmp_path):
-    cfg, env = _setup(tmp_path, pause=60.0, points=2, seeds=2)
+def _batch_with_workers(tmp_path, pause: float):
+    """A two-worker batch whose runs sleep ``pause`` s: its process, and that as a psutil.Process."""
+    cfg, env = _setup(tmp_path, pause=pause, points=2, seeds=2)
     main = _mas("batch", cfg, "--out", tmp_path / "out", "--workers", 2, "--quiet", env=env)
-    proc = psutil.Process(main.pid)
+    return main, psutil.Process(main.pid)
+
+
+def _family(proc) -> list:
+    """The processes under ``proc`` once the resource tracker, the fork server and two workers are up."""
+    assert _wait_for(lambda: len(proc.children(recursive=True)) >= 4, timeout=90)
+    return proc.children(recursive=True)
+
+
+def _all_gone(family) -> bool:
+    return all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in family)
+
+
+def test_workers_die_with_a_killed_batch(tmp_path):
+    main, proc = _batch_with_workers(tmp_path, pause=60.0)
     try:
-        # the resource tracker, the fork server and two workers under it
-        assert _wait_for(lambda: len(proc.children(recursive=True)) >= 4, timeout=90)
+        _family(proc)
         time.sleep(0.5)
         family = proc.children(recursive=True)
         main.send_signal(signal.SIGKILL)
         main.wait()
-
-        def gone():
-            return all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in family)
-
-        assert _wait_for(gone, timeout=20), [p.cmdline()[:3] for p in family if p.is_running()]
+        assert _wait_for(lambda: _all_gone(family), timeout=20), \
+            [p.cmdline()[:3] for p in family if p.is_running()]
     finally:
         for p in proc.children(recursive=True) if proc.is_running() else []:
             p.kill()
@@ -115,16 +126,12 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
 
 
 def test_sigterm_stops_a_batch_and_its_workers_at_once(tmp_path):
-    cfg, env = _setup(tmp_path, pause=300.0, points=2, seeds=2)
-    main = _mas("batch", cfg, "--out", tmp_path / "out", "--workers", 2, "--quiet", env=env)
-    proc = psutil.Process(main.pid)
+    main, proc = _batch_with_workers(tmp_path, pause=300.0)
     try:
-        assert _wait_for(lambda: len(proc.children(recursive=True)) >= 4, timeout=90)
-        family = proc.children(recursive=True)
+        family = _family(proc)
         main.send_signal(signal.SIGTERM)
         assert main.wait(timeout=60) == 128 + signal.SIGTERM  # not after the 300 s runs
-        assert _wait_for(lambda: all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in family),
-                         timeout=30)
+        assert _wait_for(lambda: _all_gone(family), timeout=30)
         assert not (tmp_path / "out" / "results.jsonl").read_text()  # nothing recorded as finished
     finally:
         main.kill()
