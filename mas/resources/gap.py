@@ -326,6 +326,11 @@ def _heuristic_solution(inst: GapInstance, start, start_value, seconds: float, m
                        None, None, "heuristic", start_value)
 
 
+def _tighter(bound: float, other: float, maximize: bool) -> float:
+    """The tighter of two proven bounds: the lower of two upper bounds of a maximum, else the higher."""
+    return min(bound, other) if maximize else max(bound, other)
+
+
 def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "exact",
               time_limit: float | None = None, seed: int | np.random.Generator | None = 0,
               search: str = "chain") -> GapSolution:
@@ -393,7 +398,7 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
         nonlocal best, best_value, bound
         if run.status == "infeasible":
             return
-        bound = min(bound, run.bound) if maximize else max(bound, run.bound)  # the tighter proven bound
+        bound = _tighter(bound, run.bound, maximize)
         if a is not None:
             v = inst.check(a)
             if best_value is None or sign * v < sign * best_value:
@@ -417,9 +422,9 @@ def solve_gap(inst: GapInstance, *, maximize: bool = False, algorithm: str = "ex
         if divable(inst):
             dive = gap_dive(inst, best, maximize=maximize, time_limit=0.4 * time_limit, seed=seed,
                             bound=proven if integer else None)
-            best, share = dive.assignment, 0.2
-            bound = min(bound, dive.bound) if maximize else max(bound, dive.bound)
-            proven = certify(inst.check(best), bound, maximize=maximize, integer=integer).bound
+            best, best_value, share = dive.assignment, inst.check(dive.assignment), 0.2
+            bound = _tighter(bound, dive.bound, maximize)
+            proven = certify(best_value, bound, maximize=maximize, integer=integer).bound
         best = run_search(inst, best, maximize=maximize, time_limit=min(share * time_limit, left()), seed=seed,
                           bound=proven if integer else None)
         best = gap_lns(inst, best, maximize=maximize, time_limit=min(0.2 * time_limit, 0.5 * left()), seed=seed,
